@@ -1,0 +1,168 @@
+"""DCLG/MHCLG local authority returns -> raw.revenue_outturn_rs, raw.revenue_outturn_ro3, raw.revenue_budget_ra.
+
+One parser serves every "LA data" sheet of the RS (outturn summary), RO3 (social care detail) and
+RA (budget) workbooks, 2007-08 to 2017-18, whatever the year's layout:
+
+* 2007-08, 2008-09: sheets "Net current expenditure (col 1)", "Capital charges (col 2)", "Net total cost (col 3)";
+* 2009-10 to 2014-15: sheets "RS LA Data YYYY-YY (1)", "(2)", "(3)"; E-codes only until 2013-14;
+* 2015-16 to 2017-18: one sheet "RS LA Data YYYY-YY" with E-code, ONS code and line numbers above the header;
+* RO3 2008-09: labels stacked over five header rows.
+
+Output is long: one row per authority row and service column, with the line number (where the
+sheet prints one), the column label as published, the measure the sheet holds and the value in
+GBP thousand. Only rows with a well-formed E-code are authority rows; England and class totals
+and footnotes under the data are not data and are counted as skipped.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..manifest import Source
+from .tabular import (DuplicateGuard, Field, NotANumber, ParseResult, SourceFormatError, col_letter, find_header,
+                      find_sheet, norm, read_sheet, row_is_blank, to_number, to_text)
+
+ID_FIELDS = [
+    Field("ecode", (r"^e-? ?code$",)),
+    Field("ons_code", (r"^ons code$",), required=False),
+    Field("authority_name", (r"^local authority$", r"^authority$")),
+    Field("region", (r"^region$",), required=False),
+    Field("authority_class", (r"^class$",)),
+]
+ECODE = re.compile(r"^E\d{4}$")
+SHEETS = {
+    "rs": [r"^rs la data", r"^(net current expenditure|capital charges|net total cost) \(col \d\)$"],
+    "ro3": [r"^ro3 la data"],
+    "ra": [r"^ra la data"],
+}
+LABEL_DEPTH = {"rs": 0, "ra": 0, "ro3": 5}
+MEASURES = [
+    ("net_current_expenditure", r"net current expenditure"),
+    ("capital_items", r"capital (charges|items)"),
+    ("net_total_cost", r"net total cost"),
+    ("budget_net_current_expenditure", r"net current expenditure|budget"),
+]
+SUMMARY_LABEL = re.compile(r"england|total|breakdown|boroughs|districts|authorities|counties|class|region", re.I)
+FLAG_WORDS = {"yes", "no"}
+UNIT_RX = re.compile(r"£\s*(thousand|thous|million|m\b|000)", re.I)
+
+
+def _kind(source: Source) -> str:
+    return source.source_id.split("_", 1)[0]
+
+
+def _measure(rows: list[list[Any]], header_row: int, sheet: str, kind: str) -> str:
+    title = " ".join(norm(c) for r in rows[:header_row] for c in r[:3] if to_text(c))
+    if kind == "ro3":
+        return "service_detail"
+    for name, rx in MEASURES:
+        if re.search(rx, title) or re.search(rx, norm(sheet)):
+            return name if kind == "rs" else f"budget_{name}".replace("budget_budget_", "budget_")
+    m = re.search(r"\((\d)\)$", sheet)
+    return f"sheet_{m.group(1)}" if m else "unspecified"
+
+
+def _check_unit(rows: list[list[Any]], header_row: int, path: Path, sheet: str, source: Source) -> None:
+    for r in rows[:header_row + 1]:
+        for c in r[:8]:
+            text = to_text(c)
+            if not text:
+                continue
+            m = UNIT_RX.search(text)
+            if m and m.group(1).lower() in ("million", "m") and source.units == "GBP thousand":
+                raise SourceFormatError(f"unit change: the sheet says {text!r} but the manifest declares {source.units}",
+                                        file=path.name, sheet=sheet)
+
+
+def _labels(rows: list[list[Any]], header_row: int, depth: int, first_value_col: int) -> tuple[dict[int, str], dict[int, int]]:
+    """Column label (stacked header rows joined) and the line number printed above it, if any."""
+    width = max(len(r) for r in rows[max(0, header_row - depth):header_row + 1])
+    labels: dict[int, str] = {}
+    for j in range(first_value_col, width):
+        parts = []
+        for k in range(max(0, header_row - depth), header_row + 1):
+            t = to_text(rows[k][j]) if j < len(rows[k]) else None
+            if t and not (depth and re.fullmatch(r"£ ?thousand", t, re.I)):
+                parts.append(" ".join(t.split()))
+        if parts:
+            labels[j] = " ".join(parts)
+    lines: dict[int, int] = {}
+    if header_row > 0:
+        above = rows[header_row - 1]
+        nums = {j: above[j] for j in labels if j < len(above) and isinstance(above[j], (int, float))
+                and float(above[j]).is_integer() and 100 <= above[j] <= 999}
+        if len(nums) >= max(3, len(labels) // 2):
+            lines = {j: int(v) for j, v in nums.items()}
+    return labels, lines
+
+
+def parse_la_workbook(path: Path, source: Source) -> ParseResult:
+    kind = _kind(source)
+    year = source.financial_years
+    result = ParseResult()
+    for sheet in find_sheet(path, SHEETS[kind]):
+        rows = read_sheet(path, sheet)
+        header = find_header(rows, ID_FIELDS, file=path.name, sheet=sheet)
+        _check_unit(rows, header.row_index, path, sheet, source)
+        measure = _measure(rows, header.row_index, sheet, kind)
+        ids = header.columns
+        first_value_col = max(ids.values()) + 1
+        labels, lines = _labels(rows, header.row_index, LABEL_DEPTH[kind], first_value_col)
+        guard = DuplicateGuard(result, source_id=source.source_id, source_file=path.name, sheet=sheet, key_name="E-code")
+        kept = skipped = 0
+        for i in range(header.row_index + 1, len(rows)):
+            row = rows[i]
+            rn = i + 1
+            if row_is_blank(row):
+                continue
+            ecode = to_text(row[ids["ecode"]])
+            values = row[first_value_col:]
+            if ecode is None or not ECODE.match(ecode):
+                has_numbers = any(isinstance(v, (int, float)) for v in values)
+                label = " ".join(filter(None, (to_text(c) for c in row[:first_value_col])))
+                if ecode is not None and has_numbers and len(ecode) <= 12 and re.match(r"^E\w*\d", ecode):
+                    result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
+                                  column=header.cells[ids["ecode"]], value=ecode,
+                                  reason="malformed E-code (expected E followed by four digits)")
+                elif ecode is None and has_numbers and not SUMMARY_LABEL.search(label):
+                    result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
+                                  column=header.cells[ids["ecode"]], value=ecode,
+                                  reason=f"row with values but no E-code (label {label[:60]!r})")
+                else:
+                    skipped += 1  # England / class totals, notes and footnotes
+                continue
+            if guard.is_duplicate(ecode, rn):
+                continue
+            meta = {name: to_text(row[j]) if j < len(row) else None for name, j in ids.items()}
+            for j in range(first_value_col, len(row)):
+                cell = row[j]
+                if j not in labels:
+                    if to_text(cell) is not None:
+                        result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
+                                      column=col_letter(j), value=cell, reason="value in a column with no header")
+                    continue
+                text = None
+                try:
+                    value = to_number(cell)
+                except NotANumber:
+                    if str(cell).strip().lower() in FLAG_WORDS:  # confirmation flags, e.g. "non-IAS19 basis: Yes"
+                        value, text = None, str(cell).strip()
+                    else:
+                        result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
+                                      column=labels[j], value=cell, reason="value is not a number")
+                        continue
+                result.records.append({
+                    "source_id": source.source_id, "source_file": path.name, "sheet": sheet, "row_number": rn,
+                    "column_letter": col_letter(j), "financial_year": year, "measure": measure,
+                    "ecode": ecode, "ons_code": meta.get("ons_code"), "authority_name": meta["authority_name"],
+                    "authority_class": meta["authority_class"], "region": meta.get("region"),
+                    "line_number": lines.get(j), "line_label": labels[j], "value_gbp_thousand": value, "value_text": text,
+                })
+            kept += 1
+        if kept == 0:
+            raise SourceFormatError("no authority rows (E-codes like E5013) under the header", file=path.name,
+                                    sheet=sheet, row=header.row_number)
+        result.stat(source_id=source.source_id, source_file=path.name, sheet=sheet, header_row=header.row_number,
+                    data_rows=kept, skipped_rows=skipped)
+    return result

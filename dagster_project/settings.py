@@ -1,0 +1,55 @@
+"""Every setting the project reads from the environment, read in this one place.
+
+TOTALPLACE_MIRROR     folder holding a copy of the publishers' files (e.g. ../shared/raw); optional
+TOTALPLACE_DATA       where pulled, verified files land (default: data/, ignored by git)
+TOTALPLACE_WAREHOUSE  the published DuckDB warehouse analysts open (default: warehouse/totalplace.duckdb)
+TOTALPLACE_RETURNS    folder of filled partner returns (default: returns/)
+
+Relative paths are taken from the current directory and turned absolute, so dbt (which runs
+inside dbt/) and Dagster see the same files.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+DBT_DIR = PROJECT_ROOT / "dbt"
+
+
+def _path(value: str | None, default: str | None) -> Path | None:
+    raw = value if value not in (None, "") else default
+    if raw is None:
+        return None
+    return Path(raw).expanduser().resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    mirror: Path | None
+    data_dir: Path
+    warehouse: Path
+    returns_dir: Path
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        return cls(
+            mirror=_path(env.get("TOTALPLACE_MIRROR"), None),
+            data_dir=_path(env.get("TOTALPLACE_DATA"), "data"),
+            warehouse=_path(env.get("TOTALPLACE_WAREHOUSE"), "warehouse/totalplace.duckdb"),
+            returns_dir=_path(env.get("TOTALPLACE_RETURNS"), "returns"),
+        )
+
+    def export(self, warehouse: Path | None = None) -> dict[str, str]:
+        """Environment for child processes (dbt), with absolute paths."""
+        env = {
+            "TOTALPLACE_DATA": str(self.data_dir),
+            "TOTALPLACE_WAREHOUSE": str(warehouse or self.warehouse),
+            "TOTALPLACE_RETURNS": str(self.returns_dir),
+        }
+        if self.mirror:
+            env["TOTALPLACE_MIRROR"] = str(self.mirror)
+        return env
