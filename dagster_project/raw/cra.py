@@ -95,3 +95,6 @@ def parse_cra(path: Path, source: Source) -> ParseResult:
     result.stat(source_id=source.source_id, source_file=path.name, sheet=sheet, header_row=header.row_number,
                 data_rows=kept, skipped_rows=0)
     return result
+
+
+TABLES = {"cra": parse_cra}

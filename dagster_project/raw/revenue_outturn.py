@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..manifest import Source
-from .tabular import (DuplicateGuard, Field, NotANumber, ParseResult, SourceFormatError, col_letter, find_header,
+from .tabular import (MISSING_MARKERS, DuplicateGuard, Field, NotANumber, ParseResult, SourceFormatError, col_letter, find_header,
                       find_sheet, norm, read_sheet, row_is_blank, to_number, to_text)
 
 ID_FIELDS = [
@@ -135,6 +135,7 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
             if guard.is_duplicate(ecode, rn):
                 continue
             meta = {name: to_text(row[j]) if j < len(row) else None for name, j in ids.items()}
+            meta = {k: (None if v is not None and v.lower() in MISSING_MARKERS else v) for k, v in meta.items()}
             for j in range(first_value_col, len(row)):
                 cell = row[j]
                 if j not in labels:
@@ -166,3 +167,7 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
         result.stat(source_id=source.source_id, source_file=path.name, sheet=sheet, header_row=header.row_number,
                     data_rows=kept, skipped_rows=skipped)
     return result
+
+
+TABLES = {"revenue_outturn_rs": parse_la_workbook, "revenue_outturn_ro3": parse_la_workbook,
+          "revenue_budget_ra": parse_la_workbook}

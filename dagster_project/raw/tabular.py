@@ -272,8 +272,8 @@ def parse_simple_table(rows: list[list[Any]], columns: Sequence[Column], *, sour
         if row_is_blank(row):
             continue
         typed = {c.name: cell(colidx[c.name]) if c.name in colidx else None for c in columns}
-        if all(to_text(v) is None for v in typed.values()):
-            skipped += 1  # a footnote or note line outside the typed columns
+        if all(to_text(v) is None for v in typed.values()) and not any(to_text(cell(j)) for j in others.values()):
+            skipped += 1  # a footnote or note line outside the known columns
             continue
         first_text = to_text(row[0]) if row else None
         other_vals = [to_text(v) for k, v in typed.items() if colidx.get(k) != 0]
@@ -295,8 +295,8 @@ def parse_simple_table(rows: list[list[Any]], columns: Sequence[Column], *, sour
                     bad = True
             else:
                 rec[c.name] = to_text(raw)
-                if c.kind == "code" and c.required and (rec[c.name] is None or (
-                        c.pattern and not re.fullmatch(c.pattern, rec[c.name]))):
+                if c.kind == "code" and ((c.required and rec[c.name] is None) or (
+                        rec[c.name] is not None and c.pattern and not re.fullmatch(c.pattern, rec[c.name]))):
                     result.reject(source_id=source_id, source_file=source_file, sheet=sheet, row_number=rn,
                                   column=header.cells[colidx[c.name]] if c.name in colidx else c.name, value=raw,
                                   reason=f"{c.name}: malformed or missing code (expected {c.pattern})")
@@ -305,7 +305,7 @@ def parse_simple_table(rows: list[list[Any]], columns: Sequence[Column], *, sour
             continue
         for name, j in others.items():
             rec[name] = to_text(cell(j))
-        if guard and guard.is_duplicate(rec[key], rn):
+        if guard and rec[key] is not None and guard.is_duplicate(rec[key], rn):
             continue
         result.records.append(rec)
         kept += 1

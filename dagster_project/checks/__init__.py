@@ -1,0 +1,1 @@
+"""Great Expectations suites (expectations/) bound to assets as blocking Dagster asset checks."""

@@ -1,0 +1,129 @@
+"""`totalplace` command line: build the warehouse, pull the sources, show what was loaded."""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def _rss_mib() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def cmd_pull(args) -> int:
+    from .manifest import load_manifest
+    from .pull import PullError, pull
+    from .settings import Settings
+
+    s = Settings.from_env()
+    try:
+        landed = pull(load_manifest(), s.data_dir, s.mirror, log=lambda m: print(m, flush=True))
+    except PullError as exc:
+        print(f"pull failed: {exc}", file=sys.stderr)
+        return 2
+    print(f"{len(landed)} files landed and verified in {s.data_dir}")
+    return 0
+
+
+def cmd_build(args) -> int:
+    import dagster as dg
+
+    from .publish import discard, keep_failed, publish, working_path
+    from .settings import Settings
+
+    t0 = time.perf_counter()
+    settings = Settings.from_env()
+    work = working_path(settings.warehouse)
+    discard(work)
+    os.environ.update(settings.export(warehouse=work))  # dbt reads the same path
+    print(f"totalplace build: mirror={settings.mirror or '(none: download)'} data={settings.data_dir}\n"
+          f"  building into {work}\n  publishing to {settings.warehouse} only if every gate passes", flush=True)
+    from .definitions import make_definitions
+
+    defs = make_definitions(settings, warehouse=work)
+    selection = args.select or "*"
+    job = dg.define_asset_job("totalplace_build", selection=selection, executor_def=dg.in_process_executor)
+    defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
+    result = defs.get_job_def("totalplace_build").execute_in_process(
+        raise_on_error=False, instance=dg.DagsterInstance.ephemeral(),
+        run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}})
+    failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    failed_steps = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"
+                    and "AssetCheckFailed" not in str(getattr(e.event_specific_data.error, "cls_name", ""))]
+    skipped = [e for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
+    n_checks = len(result.get_asset_check_evaluations())
+    elapsed = time.perf_counter() - t0
+    if result.success and not failed_checks and not failed_steps:
+        publish(work, settings.warehouse)
+        print(f"\nbuild OK: {n_checks} gate(s) passed; published {settings.warehouse}")
+        _summary(settings.warehouse)
+        print(f"wall time {elapsed:.1f} s, peak RSS {_rss_mib():.0f} MiB")
+        return 0
+    print("\nbuild FAILED; the published warehouse was not touched"
+          + (f" ({settings.warehouse})" if settings.warehouse.exists() else ""), file=sys.stderr)
+    for e in failed_checks:
+        print(f"  gate failed: {e.asset_key.to_user_string()} {e.check_name}: {e.description}", file=sys.stderr)
+    for e in failed_steps:
+        err = e.event_specific_data.error
+        msg = err.message.strip() if err else ""
+        cause = err.cause.message.strip() if err and err.cause else ""
+        print(f"  step failed: {e.step_key}: {cause or msg}", file=sys.stderr)
+    if skipped:
+        print(f"  {len(skipped)} step(s) not run because something they depend on failed", file=sys.stderr)
+    kept = keep_failed(work, settings.warehouse)
+    if kept:
+        print(f"  the failed build is kept for inspection at {kept}", file=sys.stderr)
+    print(f"wall time {elapsed:.1f} s, peak RSS {_rss_mib():.0f} MiB", file=sys.stderr)
+    return 1
+
+
+def _summary(path: Path) -> None:
+    from .warehouse import connect
+
+    with connect(path, read_only=True) as con:
+        rows = con.execute("""
+            SELECT table_name, count(DISTINCT source_id) AS files, sum(data_rows) AS data_rows,
+                   sum(skipped_rows) AS skipped, sum(rejected_rows) AS rejected
+            FROM raw.load_log GROUP BY 1 ORDER BY 1""").fetchall()
+    print(f"  {'raw table':32} {'files':>5} {'data rows':>10} {'skipped':>8} {'rejected':>8}")
+    for t, f, d, s, r in rows:
+        print(f"  {t:32} {f:>5} {d:>10,} {s:>8,} {r:>8,}")
+
+
+def cmd_status(args) -> int:
+    from .settings import Settings
+    from .warehouse import connect
+
+    s = Settings.from_env()
+    if not s.warehouse.exists():
+        print(f"no warehouse at {s.warehouse}: run `totalplace build`", file=sys.stderr)
+        return 2
+    with connect(s.warehouse, read_only=True) as con:
+        rows = con.execute("SELECT source_id, source_file, sheet, header_row, data_rows, skipped_rows, rejected_rows "
+                           "FROM raw.load_log ORDER BY table_name, source_id, sheet").fetchall()
+    print(f"{'source_id':26} {'sheet':34} {'hdr':>4} {'data':>7} {'skip':>5} {'rej':>5}  file")
+    for sid, f, sh, h, d, sk, r in rows:
+        print(f"{sid:26} {(sh or '-')[:34]:34} {h:>4} {d:>7,} {sk:>5} {r:>5}  {f}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="totalplace", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="pull, parse, gate and publish the warehouse (TOTALPLACE_WAREHOUSE)")
+    b.add_argument("--select", help="Dagster asset selection, e.g. 'key:raw/cra' (default: everything)")
+    b.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    b.set_defaults(func=cmd_build)
+    sub.add_parser("pull", help="land and verify every manifest file in TOTALPLACE_DATA").set_defaults(func=cmd_pull)
+    sub.add_parser("status", help="per file: header row, data rows, skipped and rejected rows").set_defaults(func=cmd_status)
+    args = p.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

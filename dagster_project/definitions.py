@@ -1,0 +1,31 @@
+"""The one Definitions object: pull and raw assets, their GE gates, dbt models and resources."""
+from __future__ import annotations
+
+import dagster as dg
+
+from .checks.raw_gates import build_raw_checks
+from .manifest import load_manifest
+from .raw.assets import build_assets, raw_tables
+from .resources import TotalplaceConfig
+from .settings import Settings
+
+
+def make_definitions(settings: Settings | None = None, warehouse=None) -> dg.Definitions:
+    settings = settings or Settings.from_env()
+    sources = load_manifest()
+    assets = build_assets(sources)
+    checks = build_raw_checks(raw_tables(sources))
+    try:
+        from .transform import dbt_definitions
+        dbt_assets, dbt_resources = dbt_definitions()
+    except ImportError:  # pragma: no cover - dbt layer not present
+        dbt_assets, dbt_resources = [], {}
+    return dg.Definitions(
+        assets=[*assets, *dbt_assets],
+        asset_checks=checks,
+        resources={"totalplace": TotalplaceConfig.from_settings(settings, warehouse), **dbt_resources},
+        executor=dg.in_process_executor,  # DuckDB has one writer: steps run one after another
+    )
+
+
+defs = make_definitions()

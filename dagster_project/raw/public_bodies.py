@@ -1,0 +1,51 @@
+"""Cabinet Office Public Bodies directories 2012-2015 -> raw.public_bodies, and the ONS Public Sector
+Classification Guide -> raw.public_sector_classification.
+
+Money columns are kept as published text beside a parsed number: their units and spellings vary
+by year (the NDPB issue reconciles them).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..manifest import Source
+from .tabular import Column, ParseResult, find_sheet, parse_simple_table, read_csv, read_sheet
+
+BODY_COLUMNS = [
+    Column("body_name", (r"^name$",)),
+    Column("department", (r"^department$",)),
+    Column("classification", (r"^classification$",)),
+    Column("government_funding", (r"^government funding",), required=False),
+    Column("total_gross_expenditure", (r"^total gross exp",), required=False),
+]
+PSCG_COLUMNS = [
+    Column("institution", (r"^institutions?$", r"^organisation$")),
+    Column("sector", (r"^sector$",)),
+    Column("esa10_category", (r"^esa10 category$",), required=False),
+    Column("classification_from", (r"^classification applies from",), required=False),
+    Column("date_classified", (r"^date classified",), required=False),
+    Column("notes", (r"^notes$",), required=False),
+]
+
+
+def parse_public_bodies(path: Path, source: Source) -> ParseResult:
+    result = ParseResult()
+    if path.suffix.lower() == ".csv":
+        rows, sheet = read_csv(path), None
+    else:
+        sheet = find_sheet(path, [r"^pb \d{4}$", r"public bodies"])[0]
+        rows = read_sheet(path, sheet)
+    parse_simple_table(rows, BODY_COLUMNS, source_id=source.source_id, source_file=path.name, sheet=sheet,
+                       result=result, extra={"directory_year": source.source_id.rsplit("_", 1)[1]})
+    return result
+
+
+def parse_pscg(path: Path, source: Source) -> ParseResult:
+    result = ParseResult()
+    sheet = find_sheet(path, [r"^index$"])[0]
+    parse_simple_table(read_sheet(path, sheet), PSCG_COLUMNS, source_id=source.source_id, source_file=path.name,
+                       sheet=sheet, result=result)
+    return result
+
+
+TABLES = {"public_bodies": parse_public_bodies, "public_sector_classification": parse_pscg}

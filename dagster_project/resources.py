@@ -1,0 +1,33 @@
+"""Run configuration shared by every asset: where the mirror, landed data and warehouse are."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from .settings import Settings
+
+
+class TotalplaceConfig(dg.ConfigurableResource):
+    """Paths for one run. Defaults come from the TOTALPLACE_* environment (see settings.py);
+    `totalplace build` points ``warehouse`` at a working file that is published only when every gate passes."""
+    warehouse: str
+    data_dir: str
+    mirror: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings, warehouse: Path | None = None) -> "TotalplaceConfig":
+        return cls(warehouse=str(warehouse or settings.warehouse), data_dir=str(settings.data_dir),
+                   mirror=str(settings.mirror) if settings.mirror else "")
+
+    @property
+    def warehouse_path(self) -> Path:
+        return Path(self.warehouse)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir)
+
+    @property
+    def mirror_path(self) -> Path | None:
+        return Path(self.mirror) if self.mirror else None
