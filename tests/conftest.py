@@ -1,0 +1,52 @@
+"""Shared fixtures: the real mirror (../shared/raw by default) and temporary warehouses."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dagster_project.manifest import by_id, load_manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+MIRROR = Path(os.environ.get("TOTALPLACE_MIRROR") or ROOT.parent / "shared" / "raw").resolve()
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    if not (MIRROR / "SHA256SUMS").exists():
+        pytest.fail(f"the real mirror is not at {MIRROR}: set TOTALPLACE_MIRROR (CI uses ../shared/raw)")
+    return MIRROR
+
+
+@pytest.fixture(scope="session")
+def manifest():
+    return by_id(load_manifest())
+
+
+@pytest.fixture(scope="session")
+def real(mirror, manifest):
+    """(source, path) of a manifest file in the real mirror."""
+    def get(source_id: str):
+        s = manifest[source_id]
+        return s, mirror / s.mirror_path
+    return get
+
+
+def run_cli(args: list[str], env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).parent / "totalplace"
+    full_env = {**os.environ, **env, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+    return subprocess.run([str(exe), *args], env=full_env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory, mirror):
+    """A cold `totalplace build` of everything on the real files into a temporary warehouse."""
+    base = tmp_path_factory.mktemp("build")
+    env = {"TOTALPLACE_MIRROR": str(mirror), "TOTALPLACE_DATA": str(base / "data"),
+           "TOTALPLACE_WAREHOUSE": str(base / "warehouse" / "totalplace.duckdb")}
+    proc = run_cli(["build"], env)
+    assert proc.returncode == 0, f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    return {"env": env, "warehouse": Path(env["TOTALPLACE_WAREHOUSE"]), "stdout": proc.stdout, "base": base}
