@@ -1,0 +1,77 @@
+"""`totalplace build` on the real files into a temporary warehouse, then bad builds that must not
+touch it."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import duckdb
+import pytest
+
+from conftest import run_cli
+
+
+def q(path, sql, params=None):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_build_loads_every_file_with_spot_values(built_warehouse, manifest):
+    w = built_warehouse["warehouse"]
+    assert "build OK" in built_warehouse["stdout"] and "gate(s) passed" in built_warehouse["stdout"]
+    logged = {r[0] for r in q(w, "SELECT DISTINCT source_id FROM raw.load_log")}
+    assert logged == set(manifest)  # every manifest row pulled, verified and loaded
+    assert q(w, "SELECT data_rows FROM raw.load_log WHERE source_id = 'cra_2018'") == [(21135,)]
+    assert q(w, "SELECT data_rows FROM raw.load_log WHERE source_id = 'rs_2016_17'") == [(446,)]
+    assert q(w, "SELECT value_gbp_thousand FROM raw.revenue_outturn_rs WHERE ecode = 'E5013' "
+                "AND financial_year = '2016-17' AND line_number = 749") == [(842670.0,)]
+    [(london,)] = q(w, "SELECT sum(value) FROM raw.cra WHERE source_id = 'cra_2018' AND financial_year = '2016-17' "
+                       "AND region = 'ENGLAND_London' AND id_or_non_id = 'ID' AND sector = 'CG'")
+    assert london == pytest.approx(57_790_783, abs=1)
+    assert q(w, "SELECT count(*) FROM raw.rejected_rows") == [(0,)]
+    # dbt staging ran on top of the gated raw layer: pounds, whatever the published unit
+    [(gbp,)] = q(w, "SELECT sum(amount_gbp) FROM staging.stg_hmt__cra WHERE source_id = 'cra_2018' "
+                    "AND financial_year = '2016-17' AND region_published = 'ENGLAND_London' AND is_identifiable AND sector = 'CG'")
+    assert gbp == pytest.approx(57_790_783_000, rel=1e-9)
+
+
+def test_status_lists_every_file(built_warehouse):
+    proc = run_cli(["status"], built_warehouse["env"])
+    assert proc.returncode == 0
+    assert "rs_2016_17" in proc.stdout and "RS_2016-17_data_by_LA.xlsx" in proc.stdout
+
+
+def test_failed_builds_leave_the_published_warehouse_untouched(built_warehouse, mirror, manifest, tmp_path):
+    w = built_warehouse["warehouse"]
+    before = hashlib.sha256(w.read_bytes()).hexdigest()
+    reader = duckdb.connect(str(w), read_only=True)  # an analyst's session stays open throughout
+    try:
+        # 1. a file missing from the mirror, nothing landed yet: the pull names it
+        partial = tmp_path / "mirror"
+        shutil.copytree(mirror, partial)
+        missing = manifest["geo_region_codes"]
+        (partial / missing.mirror_path).unlink()
+        env = {**built_warehouse["env"], "TOTALPLACE_MIRROR": str(partial), "TOTALPLACE_DATA": str(tmp_path / "data")}
+        proc = run_cli(["build"], env)
+        assert proc.returncode == 1
+        assert f"{missing.mirror_path} [{missing.source_id}] not found: put it at {partial / missing.mirror_path}" in proc.stderr
+        assert "the published warehouse was not touched" in proc.stderr
+        assert hashlib.sha256(w.read_bytes()).hexdigest() == before
+
+        # 2. a truncated (corrupted) file in the mirror: the pull refuses it and lands nothing
+        s = manifest["un_cofog"]
+        text = (partial / s.mirror_path).read_bytes().split(b"\n")
+        (partial / s.mirror_path).write_bytes(b"\n".join(text[:12]) + b"\n")
+        shutil.copy(mirror / missing.mirror_path, partial / missing.mirror_path)
+        data = tmp_path / "data"
+        shutil.rmtree(data, ignore_errors=True)
+        proc = run_cli(["pull"], env)
+        assert proc.returncode == 2 and "checksum mismatch for un_cofog/cofog.csv" in proc.stderr
+        assert hashlib.sha256(w.read_bytes()).hexdigest() == before
+        assert reader.execute("SELECT count(*) FROM raw.cofog").fetchone()[0] == 188
+    finally:
+        reader.close()
+    assert q(w, "SELECT count(*) FROM raw.cra WHERE source_id = 'cra_2018'")[0][0] == 21135 * 5
