@@ -1,4 +1,4 @@
-{% test dbt_utils_free_unique_cell(model) %}
+{% test one_row_per_published_cell(model) %}
 -- each published cell (file, sheet, row, column) appears once
 select source_id, sheet, row_number, column_letter, count(*) as n
 from {{ model }}
