@@ -75,3 +75,23 @@ def test_failed_builds_leave_the_published_warehouse_untouched(built_warehouse, 
     finally:
         reader.close()
     assert q(w, "SELECT count(*) FROM raw.cra WHERE source_id = 'cra_2018'")[0][0] == 21135 * 5
+
+
+def test_cra_staging_harmonises_vintages(built_warehouse):
+    w = built_warehouse["warehouse"]
+    # both spellings of Yorkshire are kept as rows and both map to E12000003, so they add up
+    rows = dict(q(w, "SELECT region_published, count(*) FROM staging.stg_hmt__cra WHERE region_code = 'E12000003' "
+                     "AND vintage = 'CRA 2018' GROUP BY 1"))
+    assert set(rows) == {"ENGLAND_Yorkshire and The Humber", "ENGLAND_Yorkshire and the Humber"}
+    [(raw_total,)] = q(w, "SELECT sum(value) * 1000 FROM raw.cra WHERE source_id = 'cra_2018' AND financial_year = '2016-17' "
+                          "AND lower(region) = 'england_yorkshire and the humber'")
+    [(stg_total,)] = q(w, "SELECT sum(amount_gbp) FROM staging.stg_hmt__cra WHERE vintage = 'CRA 2018' "
+                          "AND financial_year = '2016-17' AND region_code = 'E12000003'")
+    assert stg_total == pytest.approx(raw_total, rel=1e-12)
+    assert q(w, "SELECT count(*) FROM staging.stg_hmt__cra WHERE region_code IS NULL") == [(0,)]
+    # CRA 2010 is in £ million: staging multiplies by 10^6; its LA sector becomes LG
+    [(raw_m, stg_gbp)] = q(w, "SELECT (SELECT sum(value) FROM raw.cra WHERE source_id = 'cra_2010_ch9' AND sector = 'LA' "
+                              "AND financial_year = '2008-09'), (SELECT sum(amount_gbp) FROM staging.stg_hmt__cra "
+                              "WHERE source_id = 'cra_2010_ch9' AND sector = 'LG' AND financial_year = '2008-09')")
+    assert stg_gbp == pytest.approx(raw_m * 1e6, rel=1e-12)
+    assert q(w, "SELECT cofog_division, cofog_group FROM staging.stg_hmt__cra WHERE cofog_subfunction = '10.4 Family and children' LIMIT 1") == [("10", "10.4")]
