@@ -15,11 +15,11 @@ from ..manifest import Source, by_family, families, load_manifest
 from ..pull import landed_path, pull
 from ..resources import TotalplaceConfig
 from ..warehouse import write_raw_table
-from . import cofog, cra, ons, public_bodies, revenue_outturn
+from . import cofog, cra, la_returns, ons, public_bodies
 from .tabular import ParseResult, SourceFormatError
 
 PARSERS: dict[str, Callable[[Path, Source], ParseResult]] = {
-    **cra.TABLES, **revenue_outturn.TABLES, **ons.TABLES, **cofog.TABLES, **public_bodies.TABLES}
+    **cra.TABLES, **la_returns.TABLES, **ons.TABLES, **cofog.TABLES, **public_bodies.TABLES}
 
 
 def raw_tables(sources: list[Source]) -> dict[str, list[Source]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from dagster_project.raw import ons, revenue_outturn
+from dagster_project.raw import la_returns, ons
 from dagster_project.raw.tabular import SourceFormatError, read_sheet
 
 SHEET = "RS LA Data 2016-17"
@@ -37,7 +37,7 @@ def hackney(rows):
 
 def test_header_moved_down_is_still_found(real, tmp_path):
     s, path = copy_rs(real, tmp_path, lambda rows: [["Revenue outturn"], [], []] + rows)
-    r = revenue_outturn.parse_la_workbook(path, s)
+    r = la_returns.parse_la_workbook(path, s)
     assert r.stats[0]["header_row"] == 10 and r.stats[0]["data_rows"] == 446
     hit = [x for x in r.records if x["ecode"] == "E5013" and x["line_number"] == 749]
     assert hit[0]["value_gbp_thousand"] == 842670 and hit[0]["row_number"] == 334
@@ -49,7 +49,7 @@ def test_header_renamed_is_a_clear_error(real, tmp_path):
         return rows
     s, path = copy_rs(real, tmp_path, rename)
     with pytest.raises(SourceFormatError) as err:
-        revenue_outturn.parse_la_workbook(path, s)
+        la_returns.parse_la_workbook(path, s)
     msg = str(err.value)
     assert path.name in msg and f"sheet {SHEET!r}" in msg
     assert "row 7 looks like the header but lacks ecode" in msg
@@ -61,7 +61,7 @@ def test_extra_footnote_row_is_not_data(real, tmp_path):
         rows.insert(last + 1, ["Note: figures for 2016-17 were revised in 2018.", "", "", "", "", 1.0])
         return rows
     s, path = copy_rs(real, tmp_path, footnote)
-    r = revenue_outturn.parse_la_workbook(path, s)
+    r = la_returns.parse_la_workbook(path, s)
     assert r.stats[0]["data_rows"] == 446
     assert r.stats[0]["skipped_rows"] == 14  # 13 in the published file, plus the new footnote
     assert not r.rejected
@@ -73,7 +73,7 @@ def test_duplicated_row_is_quarantined_with_its_row(real, tmp_path):
         rows.insert(i + 1, list(rows[i]))
         return rows
     s, path = copy_rs(real, tmp_path, dup)
-    r = revenue_outturn.parse_la_workbook(path, s)
+    r = la_returns.parse_la_workbook(path, s)
     assert r.stats[0]["data_rows"] == 446
     assert len(r.rejected) == 1
     rej = r.rejected[0]
@@ -86,7 +86,7 @@ def test_text_in_a_value_cell_is_quarantined_with_column(real, tmp_path):
         rows[hackney(rows)][5] = "see note 4"
         return rows
     s, path = copy_rs(real, tmp_path, text)
-    r = revenue_outturn.parse_la_workbook(path, s)
+    r = la_returns.parse_la_workbook(path, s)
     assert [(x["row_number"], x["column_name"], x["cell_value"], x["reason"]) for x in r.rejected] == [
         (331, "Education services", "see note 4", "value is not a number")]
 
@@ -97,7 +97,7 @@ def test_unit_change_is_an_error(real, tmp_path):
         return rows
     s, path = copy_rs(real, tmp_path, millions)
     with pytest.raises(SourceFormatError, match=r"unit change: the sheet says 'Net current expenditure \(£ million\)'"):
-        revenue_outturn.parse_la_workbook(path, s)
+        la_returns.parse_la_workbook(path, s)
 
 
 def test_csv_header_renamed_names_file_and_column(real, tmp_path):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dagster_project.raw import cofog, cra, ons, public_bodies, revenue_outturn
+from dagster_project.raw import cofog, cra, la_returns, ons, public_bodies
 
 RS_ROWS = {"rs_2007_08": 478, "rs_2008_09": 478, "rs_2009_10": 443, "rs_2010_11": 444, "rs_2011_12": 444,
            "rs_2012_13": 444, "rs_2013_14": 444, "rs_2014_15": 444, "rs_2015_16": 444, "rs_2016_17": 446,
@@ -42,7 +42,7 @@ def test_cra_older_vintages(real, sid, rows, years, unit):
 @pytest.mark.parametrize("sid,rows", sorted(RS_ROWS.items()))
 def test_revenue_outturn_one_row_per_authority_no_footnotes(real, sid, rows):
     s, path = real(sid)
-    r = revenue_outturn.parse_la_workbook(path, s)
+    r = la_returns.parse_la_workbook(path, s)
     assert {st["data_rows"] for st in r.stats} == {rows}
     assert not r.rejected
     assert all(x["ecode"][0] == "E" and len(x["ecode"]) == 5 for x in r.records)
@@ -51,7 +51,7 @@ def test_revenue_outturn_one_row_per_authority_no_footnotes(real, sid, rows):
 
 def test_hackney_rs_2016_17_net_current_expenditure(real):
     s, path = real("rs_2016_17")
-    r = revenue_outturn.parse_la_workbook(path, s)
+    r = la_returns.parse_la_workbook(path, s)
     hit = [x for x in r.records if x["ecode"] == "E5013" and x["line_label"] == "NET CURRENT EXPENDITURE"]
     assert len(hit) == 1
     assert hit[0]["value_gbp_thousand"] == 842670
@@ -61,11 +61,11 @@ def test_hackney_rs_2016_17_net_current_expenditure(real):
 
 def test_ro3_and_ra_returns(real):
     s, path = real("ro3_2008_09")
-    r = revenue_outturn.parse_la_workbook(path, s)
+    r = la_returns.parse_la_workbook(path, s)
     assert r.stats[0]["data_rows"] == 388
     assert any(x["line_label"].startswith("Social Care strategy - children Employees") for x in r.records)
     s, path = real("ra_2016_17")
-    r = revenue_outturn.parse_la_workbook(path, s)
+    r = la_returns.parse_la_workbook(path, s)
     assert r.stats[0]["data_rows"] == 443
 
 
