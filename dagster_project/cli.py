@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -40,6 +41,9 @@ def cmd_build(args) -> int:
     settings = Settings.from_env()
     work = working_path(settings.warehouse)
     discard(work)
+    if args.select and settings.warehouse.exists():
+        # a partial build starts from the published warehouse, so what is not selected is kept
+        shutil.copyfile(settings.warehouse, work)
     os.environ.update(settings.export(warehouse=work))  # dbt reads the same path
     print(f"totalplace build: mirror={settings.mirror or '(none: download)'} data={settings.data_dir}\n"
           f"  building into {work}\n  publishing to {settings.warehouse} only if every gate passes", flush=True)

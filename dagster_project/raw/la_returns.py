@@ -87,6 +87,18 @@ def _labels(rows: list[list[Any]], header_row: int, depth: int, first_value_col:
                 parts.append(" ".join(t.split()))
         if parts:
             labels[j] = " ".join(parts)
+    if depth == 0 and header_row > 0:
+        # A block title in the row above the header (e.g. the 2007-08 to 2010-11 memorandum block
+        # "Net current expenditure (non-IAS19 basis)" that repeats every service label) is part of
+        # the label of every column under it, up to the next title.
+        above = rows[header_row - 1]
+        block = None
+        for j in range(first_value_col, width):
+            cell = above[j] if j < len(above) else None
+            if isinstance(cell, str) and cell.strip():
+                block = " ".join(cell.split())
+            if block and j in labels:
+                labels[j] = f"{block}: {labels[j]}"
     lines: dict[int, int] = {}
     if header_row > 0:
         above = rows[header_row - 1]

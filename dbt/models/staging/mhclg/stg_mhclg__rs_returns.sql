@@ -18,6 +18,7 @@ final as (
         authority_class,
         line_number,
         line_label,
+        lower(regexp_replace(trim(line_label), '\s+', ' ', 'g')) as line_label_key,
         value_gbp_thousand * 1000 as amount_gbp
     from source
     where value_gbp_thousand is not null

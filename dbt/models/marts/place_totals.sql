@@ -1,0 +1,49 @@
+-- One row per place and financial year: total identifiable spending, population, per head, and the
+-- share of the total that comes from actual local returns.
+with spend as (
+    select * from {{ ref('fct_place_spend') }}
+),
+
+places as (
+    select * from {{ ref('places') }}
+),
+
+members as (
+    select * from {{ ref('place_districts') }}
+),
+
+population as (
+    select * from {{ ref('int_district_population_shared') }}
+),
+
+place_population as (
+    select members.place_id, population.financial_year, sum(population.population) as population
+    from members inner join population on population.lad_code = members.lad_code
+    group by all
+),
+
+totals as (
+    select
+        place_id,
+        financial_year,
+        sum(amount_gbp) as total_gbp,
+        sum(amount_gbp) filter (where method = 'actual') as actual_gbp
+    from spend
+    group by all
+),
+
+final as (
+    select
+        places.place_id,
+        places.place_name,
+        place_population.financial_year,
+        place_population.population,
+        totals.total_gbp,
+        totals.total_gbp / place_population.population as per_capita_gbp,
+        coalesce(totals.actual_gbp, 0) / totals.total_gbp as share_actual
+    from places
+    inner join place_population on place_population.place_id = places.place_id
+    left join totals on totals.place_id = places.place_id and totals.financial_year = place_population.financial_year
+)
+
+select * from final
