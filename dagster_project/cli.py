@@ -116,6 +116,19 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_count(args) -> int:
+    from .count import CountError, get_count, render
+    from .settings import Settings
+
+    try:
+        count = get_count(Settings.from_env().warehouse, args.place, args.year, args.by)
+    except CountError as exc:
+        print(f"totalplace count: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render(count, args.format))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="totalplace", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -124,6 +137,12 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     b.set_defaults(func=cmd_build)
     sub.add_parser("pull", help="land and verify every manifest file in TOTALPLACE_DATA").set_defaults(func=cmd_pull)
+    c = sub.add_parser("count", help="the count for one place and year, from the published warehouse")
+    c.add_argument("--place", required=True, help="place id: a 2018 district code (E09000012) or a pilot id (tp_kent); a district name works too")
+    c.add_argument("--year", required=True, help="financial year, e.g. 2016-17")
+    c.add_argument("--by", default="cofog", choices=["cofog", "group", "sector", "department", "body", "method", "source"])
+    c.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    c.set_defaults(func=cmd_count)
     sub.add_parser("status", help="per file: header row, data rows, skipped and rejected rows").set_defaults(func=cmd_status)
     args = p.parse_args(argv)
     return args.func(args)
