@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from .checks.mart_gates import build_mart_checks
 from .checks.raw_gates import build_raw_checks
 from .manifest import load_manifest
 from .raw.assets import build_assets, raw_tables
@@ -15,11 +16,10 @@ def make_definitions(settings: Settings | None = None, warehouse=None) -> dg.Def
     sources = load_manifest()
     assets = build_assets(sources)
     checks = build_raw_checks(raw_tables(sources))
-    try:
-        from .transform import dbt_definitions
-        dbt_assets, dbt_resources = dbt_definitions()
-    except ImportError:  # pragma: no cover - dbt layer not present
-        dbt_assets, dbt_resources = [], {}
+    from .transform import dbt_definitions
+
+    dbt_assets, dbt_resources = dbt_definitions()
+    checks += build_mart_checks()
     return dg.Definitions(
         assets=[*assets, *dbt_assets],
         asset_checks=checks,

@@ -1,0 +1,54 @@
+"""Marts gate: what the published count must look like (GE suites, as code).
+
+The dbt tests check the same marts from the inside (keys, relationships, conservation); these
+suites are the last look before publishing, on what an analyst will read.
+"""
+from __future__ import annotations
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+
+COFOG_DIVISIONS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]
+PER_HEAD_BAND = (3_000, 60_000)  # £ per head per year: outside this the count is wrong, not surprising
+
+
+def fct_place_spend_suite() -> gx.ExpectationSuite:
+    s = gx.ExpectationSuite(name="marts.fct_place_spend")
+    for c in ("place_id", "financial_year", "cofog_division", "cofog_group", "sector", "department", "organisation",
+              "source_id", "method", "amount_gbp"):
+        s.add_expectation(gxe.ExpectColumnToExist(column=c))
+    for c in ("place_id", "financial_year", "cofog_division", "sector", "source_id", "method", "amount_gbp"):
+        s.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=c))
+    s.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="cofog_division", value_set=COFOG_DIVISIONS))
+    s.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="cofog_group", regex=r"^(0[1-9]|10)\.\d$"))
+    s.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="sector", value_set=["CG", "LG", "PC"]))
+    s.add_expectation(gxe.ExpectColumnValuesToBeInSet(
+        column="method", value_set=["actual", "apportioned_indicator", "apportioned_population"]))
+    s.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="financial_year", regex=r"^20\d\d-\d\d$"))
+    return s
+
+
+def place_totals_suite() -> gx.ExpectationSuite:
+    s = gx.ExpectationSuite(name="marts.place_totals")
+    s.add_expectation(gxe.ExpectCompoundColumnsToBeUnique(column_list=["place_id", "financial_year"]))
+    for c in ("place_id", "financial_year", "population", "total_gbp", "per_capita_gbp", "share_actual"):
+        s.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=c))
+    s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="total_gbp", min_value=0))
+    s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="per_capita_gbp", min_value=PER_HEAD_BAND[0],
+                                                        max_value=PER_HEAD_BAND[1]))
+    s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="share_actual", min_value=0, max_value=1))
+    return s
+
+
+def reconciliation_suite() -> gx.ExpectationSuite:
+    """On the CG and PC rows: every published regional figure conserved to under £1,000."""
+    s = gx.ExpectationSuite(name="marts.reconciliation.cg_pc")
+    s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="difference_gbp", min_value=-1000, max_value=1000))
+    return s
+
+
+SUITES = {
+    "fct_place_spend": (fct_place_spend_suite, "SELECT * FROM marts.fct_place_spend"),
+    "place_totals": (place_totals_suite, "SELECT * FROM marts.place_totals"),
+    "reconciliation": (reconciliation_suite, "SELECT * FROM marts.reconciliation WHERE sector IN ('CG', 'PC')"),
+}
