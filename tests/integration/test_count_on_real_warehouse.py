@@ -58,6 +58,21 @@ def test_london_lg_is_the_london_returns_minus_transfers(con):
     assert lv_alloc == pytest.approx(lv_raw, abs=1.0)
 
 
+PILOT_SIZES = {  # districts per named place, as the issue defines them
+    "tp_birmingham": 1, "tp_bradford": 1, "tp_coventry_solihull_warwickshire": 7, "tp_croydon": 1,
+    "tp_bournemouth_dorset_poole": 8, "tp_durham": 1, "tp_kent": 12, "tp_leicester_leicestershire": 8,
+    "tp_lewisham": 1, "tp_luton_central_bedfordshire": 2, "tp_manchester_city_region_warrington": 11,
+    "tp_gateshead_south_tyneside_sunderland": 3, "tp_worcestershire": 6, "cb_greater_manchester": 10,
+    "cb_west_cheshire": 1, "cb_essex": 12, "cb_west_london_triborough": 3}
+
+
+def test_named_places_have_their_districts(con):
+    sizes = dict(con.execute("SELECT place_id, count(*) FROM seeds.place_districts "
+                             "WHERE place_id LIKE 'tp_%' OR place_id LIKE 'cb_%' GROUP BY 1").fetchall())
+    assert sizes == PILOT_SIZES
+    assert con.execute("SELECT count(*) FROM seeds.places WHERE place_kind = 'district'").fetchone()[0] == 326
+
+
 def test_every_multi_district_place_is_the_sum_of_its_districts(con):
     bad = con.execute("""
         WITH districts AS (
