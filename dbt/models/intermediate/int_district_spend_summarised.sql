@@ -1,0 +1,25 @@
+-- Each district's count by year, COFOG division and group, sector and method (departments, bodies
+-- and sources added together): what the neighbourhood estimates share out.
+with spend as (
+    select * from {{ ref('fct_place_spend') }}
+),
+
+districts as (
+    select place_id from {{ ref('places') }} where place_kind = 'district'
+),
+
+final as (
+    select
+        spend.place_id as lad_code,
+        spend.financial_year,
+        spend.cofog_division,
+        spend.cofog_group,
+        spend.sector,
+        spend.method as district_method,
+        sum(spend.amount_gbp) as amount_gbp
+    from spend
+    inner join districts on districts.place_id = spend.place_id
+    group by all
+)
+
+select * from final

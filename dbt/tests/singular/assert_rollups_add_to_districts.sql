@@ -1,0 +1,12 @@
+-- the MSOA and ward roll-ups add back to every district-year's count
+with districts as (
+    select lad_code, financial_year, sum(amount_gbp) as total from {{ ref('int_district_spend_summarised') }} group by 1, 2
+),
+msoa as (select lad_code, financial_year, sum(amount_gbp) as total from {{ ref('fct_msoa_spend') }} group by 1, 2),
+ward as (select lad_code, financial_year, sum(amount_gbp) as total from {{ ref('fct_ward_spend') }} group by 1, 2)
+select districts.*, msoa.total as msoa_total, ward.total as ward_total
+from districts
+left join msoa using (lad_code, financial_year)
+left join ward using (lad_code, financial_year)
+where msoa.total is null or ward.total is null
+   or abs(msoa.total - districts.total) > 1 or abs(ward.total - districts.total) > 1
