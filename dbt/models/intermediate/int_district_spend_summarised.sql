@@ -1,5 +1,5 @@
--- Each district's count by year, COFOG division and group, sector and method (departments, bodies
--- and sources added together): what the neighbourhood estimates share out.
+-- Each district's count by year, COFOG division and group and sector (departments, bodies, sources
+-- and methods added together): what the neighbourhood estimates share out.
 with spend as (
     select * from {{ ref('fct_place_spend') }}
 ),
@@ -15,7 +15,6 @@ final as (
         spend.cofog_division,
         spend.cofog_group,
         spend.sector,
-        spend.method as district_method,
         sum(spend.amount_gbp) as amount_gbp
     from spend
     inner join districts on districts.place_id = spend.place_id

@@ -1,5 +1,8 @@
 -- Each district's count shared over its LSOAs by their mid-2018 populations. [rule: neighbourhood_rule]
--- 33 million rows: kept lean (LSOA attributes are in dim_lsoa); built without insertion order.
+-- 29 million rows: kept lean (LSOA attributes are in dim_lsoa), built without insertion order, and the
+-- constant method column added after the insert (stored once, not written 29 million times).
+{{ config(post_hook="ALTER TABLE {{ this }} ADD COLUMN method VARCHAR DEFAULT 'apportioned_population'") }}
+
 with district_spend as (
     select * from {{ ref('int_district_spend_summarised') }}
 ),
@@ -17,8 +20,6 @@ final as (
         district_spend.cofog_division,
         district_spend.cofog_group,
         district_spend.sector,
-        district_spend.district_method,
-        'apportioned_population' as method,
         district_spend.amount_gbp * lsoas.district_share as amount_gbp
     from district_spend
     inner join lsoas on lsoas.lad_code = district_spend.lad_code

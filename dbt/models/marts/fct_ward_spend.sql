@@ -20,7 +20,6 @@ final as (
         district_spend.cofog_group,
         district_spend.sector,
         'apportioned_population' as method,
-        district_spend.district_method,
         district_spend.amount_gbp * shares.district_share as amount_gbp
     from district_spend
     inner join shares on shares.lad_code = district_spend.lad_code

@@ -1,0 +1,152 @@
+"""Benchmark: prints figures for this machine; asserts nothing about time.
+
+    python benchmarks/run.py                 # everything at scale x1 and x10
+    python benchmarks/run.py --scale 1 10 100
+    python benchmarks/run.py --skip-build    # use the published warehouse (TOTALPLACE_WAREHOUSE)
+
+Figures:
+  1. cold `totalplace build` (empty data folder and warehouse): wall time and peak RSS;
+  2. re-running after one year's file changed: `totalplace build --select` of the RS returns asset and
+     everything downstream of it (assets are not yet partitioned by year, so the whole RS table is
+     re-read: this is an upper bound for a one-year re-run);
+  3. the LSOA mart for all years (the apportionment SQL, materialised);
+  4. a typical analyst query (one place-year breakdown, read-only) latency: median and p95;
+  5. the same LSOA apportionment in straightforward pandas on the same inputs, in the same run: ratio;
+  6. scale mode: the LSOA x year x segment rows multiplied synthetically, time and peak RSS per factor.
+Each measured step runs in its own process so its peak RSS is its own.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+SHARE_SQL = """
+    SELECT l.lsoa_code, l.lad_code, l.imd_rank, d.financial_year, d.cofog_division, d.cofog_group, d.sector,
+           d.amount_gbp * l.district_share / {k} AS amount_gbp
+    FROM intermediate.int_district_spend_summarised d
+    JOIN intermediate.int_lsoas_shared l ON l.lad_code = d.lad_code
+    {replicate}
+"""
+
+
+def run_measured(code: str, env: dict | None = None) -> dict:
+    """Run python code in a fresh process; it prints a JSON line; return it with the process's peak RSS."""
+    wrapper = (
+        "import json, resource, time, sys\n"
+        "t0 = time.perf_counter()\n"
+        f"{code}\n"
+        "out = dict(result if 'result' in dir() else {})\n"
+        "out['seconds'] = time.perf_counter() - t0\n"
+        "out['peak_rss_mib'] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024\n"
+        "print('BENCH ' + json.dumps(out))\n")
+    proc = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True,
+                          env={**os.environ, **(env or {}), "PATH": f"{BIN}:{os.environ.get('PATH', '')}"}, cwd=ROOT)
+    line = next((l[l.index("BENCH "):] for l in proc.stdout.splitlines() if "BENCH " in l), None)
+    if proc.returncode != 0 or line is None:
+        raise RuntimeError(f"benchmark step failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
+    return json.loads(line[6:])
+
+
+def cli(args: list[str]) -> str:
+    return ("import subprocess\n"
+            f"p = subprocess.run({[str(BIN / 'totalplace'), *args]!r}, capture_output=True, text=True)\n"
+            "assert p.returncode == 0, p.stderr[-3000:]\n")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--scale", type=int, nargs="+", default=[1, 10])
+    ap.add_argument("--skip-build", action="store_true", help="measure on the published warehouse")
+    ap.add_argument("--queries", type=int, default=50)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="totalplace-bench-"))
+    mirror = os.environ.get("TOTALPLACE_MIRROR") or str(ROOT.parent / "shared" / "raw")
+    env = {"TOTALPLACE_MIRROR": mirror, "TOTALPLACE_DATA": str(work / "data"),
+           "TOTALPLACE_WAREHOUSE": str(work / "warehouse" / "totalplace.duckdb")}
+    print(f"totalplace benchmark  (cores: {os.cpu_count()}, scratch: {work})", flush=True)
+    try:
+        if args.skip_build:
+            published = Path(os.environ.get("TOTALPLACE_WAREHOUSE", ROOT / "warehouse" / "totalplace.duckdb")).resolve()
+            (work / "warehouse").mkdir(parents=True)
+            shutil.copyfile(published, env["TOTALPLACE_WAREHOUSE"])
+            print(f"1. cold build: skipped (copied {published})")
+        else:
+            r = run_measured(cli(["build"]), env)
+            print(f"1. cold build (pull, raw, gates, dbt incl. LSOA mart, publish): "
+                  f"{r['seconds']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} MiB", flush=True)
+        r = run_measured(cli(["build", "--select", "+key:raw/revenue_outturn_rs+"]), env)
+        print(f"2. re-run after one year's RS file changed (whole RS asset and downstream; not partitioned yet): "
+              f"{r['seconds']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} MiB", flush=True)
+        wh = env["TOTALPLACE_WAREHOUSE"]
+        r = run_measured(
+            "import duckdb\n"
+            f"con = duckdb.connect({wh!r})\n"
+            "con.execute('SET preserve_insertion_order=false'); con.execute('SET enable_progress_bar=false')\n"
+            f"con.execute('''CREATE OR REPLACE TEMP TABLE bench AS {SHARE_SQL.format(k=1, replicate='')}''')\n"
+            "result = {'rows': con.execute('SELECT count(*) FROM bench').fetchone()[0]}\n")
+        sql_s = r["seconds"]
+        print(f"3. LSOA mart, all years (SQL, materialised): {r['rows']:,} rows in {sql_s:.1f} s, "
+              f"peak RSS {r['peak_rss_mib']:.0f} MiB", flush=True)
+        r = run_measured(
+            "import statistics, time\n"
+            "from pathlib import Path\n"
+            "from dagster_project.count import get_count\n"
+            f"ts = []\n"
+            f"for i in range({args.queries}):\n"
+            "    t = time.perf_counter()\n"
+            f"    get_count(Path({wh!r}), 'E09000012', ['2016-17', '2015-16', '2008-09'][i % 3], ['cofog', 'sector', 'department'][i % 3])\n"
+            "    ts.append((time.perf_counter() - t) * 1000)\n"
+            "ts.sort()\n"
+            "result = {'median_ms': statistics.median(ts), 'p95_ms': ts[int(len(ts) * 0.95) - 1]}\n")
+        print(f"4. analyst query (one place-year breakdown, fresh read-only connection each time): "
+              f"median {r['median_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms over {args.queries}", flush=True)
+        r = run_measured(
+            "import duckdb, pandas as pd\n"
+            f"con = duckdb.connect({wh!r}, read_only=True)\n"
+            "d = con.execute('SELECT * FROM intermediate.int_district_spend_summarised').df()\n"
+            "l = con.execute('SELECT lsoa_code, lad_code, imd_rank, district_share FROM intermediate.int_lsoas_shared').df()\n"
+            "con.close()\n"
+            "import time\n"
+            "t = time.perf_counter()\n"
+            "m = d.merge(l, on='lad_code')\n"
+            "m['amount_gbp'] = m['amount_gbp'] * m['district_share']\n"
+            "m = m.drop(columns=['district_share'])\n"
+            "result = {'rows': len(m), 'compute_s': time.perf_counter() - t}\n")
+        print(f"5. the same apportionment in pandas (merge + multiply, inputs already in memory): "
+              f"{r['rows']:,} rows in {r['compute_s']:.1f} s (process {r['seconds']:.1f} s, peak RSS "
+              f"{r['peak_rss_mib']:.0f} MiB); SQL is {r['compute_s'] / sql_s:.1f}x faster than pandas "
+              f"({r['seconds'] / sql_s:.1f}x counting pandas' own loading)", flush=True)
+        print("6. scale mode (LSOA x year x segment rows multiplied; SQL path, aggregated to district-year so the "
+              "result is checkable):", flush=True)
+        base = None
+        for k in args.scale:
+            rep = "" if k == 1 else f"CROSS JOIN range({k}) AS copies(i)"
+            r = run_measured(
+                "import duckdb\n"
+                f"con = duckdb.connect({wh!r}, read_only=True)\n"
+                "con.execute('SET preserve_insertion_order=false'); con.execute('SET enable_progress_bar=false')\n"
+                f"n, total = con.execute('''SELECT count(*), sum(amount_gbp) FROM ({SHARE_SQL.format(k=k, replicate=rep)})''').fetchone()\n"
+                "result = {'rows': n, 'total': total}\n")
+            base = base or r
+            print(f"   x{k:<4} {r['rows']:>14,} rows  {r['seconds']:7.1f} s  peak RSS {r['peak_rss_mib']:7.0f} MiB  "
+                  f"time/row vs x1: {(r['seconds'] / r['rows']) / (base['seconds'] / base['rows']):.2f}  "
+                  f"total conserved: {abs(r['total'] - base['total']) < 1e-3 * abs(base['total'])}", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
