@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 export TOTALPLACE_MIRROR ?= ../shared/raw
 
-.PHONY: build test install pull status dagster clean
+.PHONY: build test install pull status dagster bench clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ status: install
 
 test: install
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python benchmarks/run.py
 
 dagster: install
 	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev
