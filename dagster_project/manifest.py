@@ -6,6 +6,7 @@ lineage docs beside the models it feeds.
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -35,7 +36,10 @@ class ManifestError(ValueError):
     pass
 
 
-def load_manifest(path: Path = MANIFEST_PATH) -> list[Source]:
+def load_manifest(path: Path | None = None) -> list[Source]:
+    """The manifest rows. TOTALPLACE_MANIFEST names another manifest file (to try a new source, or in
+    tests); by default seeds/sources.csv."""
+    path = Path(path or os.environ.get("TOTALPLACE_MANIFEST") or MANIFEST_PATH)
     names = [f.name for f in fields(Source)]
     with open(path, newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)

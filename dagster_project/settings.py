@@ -4,6 +4,7 @@ TOTALPLACE_MIRROR     folder holding a copy of the publishers' files (e.g. ../sh
 TOTALPLACE_DATA       where pulled, verified files land (default: data/, ignored by git)
 TOTALPLACE_WAREHOUSE  the published DuckDB warehouse analysts open (default: warehouse/totalplace.duckdb)
 TOTALPLACE_RETURNS    folder of filled partner returns (default: returns/)
+TOTALPLACE_MANIFEST   another source manifest to use instead of seeds/sources.csv (optional)
 
 Relative paths are taken from the current directory and turned absolute, so dbt (which runs
 inside dbt/) and Dagster see the same files.
