@@ -62,7 +62,10 @@ def cmd_build(args) -> int:
     skipped = [e for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     n_checks = len(result.get_asset_check_evaluations())
     elapsed = time.perf_counter() - t0
+    from .gate_report import record
+
     if result.success and not failed_checks and not failed_steps:
+        record(work, result.get_asset_check_evaluations(), result.run_id)
         publish(work, settings.warehouse)
         print(f"\nbuild OK: {n_checks} gate(s) passed; published {settings.warehouse}")
         _summary(settings.warehouse)
@@ -129,6 +132,41 @@ def cmd_count(args) -> int:
     return 0
 
 
+def cmd_docs(args) -> int:
+    """dbt lineage docs (static, opens from disk) and the gate results of the published build."""
+    import subprocess
+    import tempfile
+
+    from .gate_report import render
+    from .settings import DBT_DIR, Settings
+    from .transform import dbt_executable
+
+    s = Settings.from_env()
+    if not s.warehouse.exists():
+        print(f"no warehouse at {s.warehouse}: run `totalplace build` first", file=sys.stderr)
+        return 2
+    out = Path(args.out).resolve()
+    (out / "dbt").mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:  # dbt opens its warehouse read-write: give it a copy
+        copy = Path(tmp) / "docs.duckdb"
+        shutil.copyfile(s.warehouse, copy)
+        print("generating dbt docs (catalog of every source, seed and model)...", flush=True)
+        proc = subprocess.run([dbt_executable(), "docs", "generate", "--static", "--project-dir", str(DBT_DIR),
+                               "--profiles-dir", str(DBT_DIR), "--target-path", str(out / "dbt")],
+                              env={**os.environ, "TOTALPLACE_WAREHOUSE": str(copy)}, cwd=DBT_DIR,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(proc.stdout[-3000:], file=sys.stderr)
+            return 1
+        gates = render(s.warehouse, out / "gates.html")
+    (out / "index.html").write_text(
+        "<!doctype html><meta charset='utf-8'><title>totalplace docs</title><h1>totalplace: docs for auditors</h1>"
+        "<ul><li><a href='dbt/static_index.html'>Lineage, models, columns and counting rules (dbt docs)</a></li>"
+        "<li><a href='gates.html'>Quality gates of the last published build</a></li></ul>", encoding="utf-8")
+    print(f"docs written to {out}: open {out / 'index.html'} ({out / 'dbt' / 'static_index.html'}, {gates})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="totalplace", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -143,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--by", default="cofog", choices=["cofog", "group", "sector", "department", "body", "method", "source"])
     c.add_argument("--format", default="table", choices=["table", "csv", "json"])
     c.set_defaults(func=cmd_count)
+    d = sub.add_parser("docs", help="static lineage docs and gate results for auditors")
+    d.add_argument("--out", default="docs_site", help="folder to write (default: docs_site/)")
+    d.set_defaults(func=cmd_docs)
     sub.add_parser("status", help="per file: header row, data rows, skipped and rejected rows").set_defaults(func=cmd_status)
     args = p.parse_args(argv)
     return args.func(args)

@@ -1,0 +1,22 @@
+"""`totalplace docs`: static lineage docs that open from disk, and the gate results of the last build."""
+from __future__ import annotations
+
+import re
+
+from conftest import run_cli
+
+
+def test_docs_site_opens_from_disk_with_lineage_and_gates(built_warehouse, tmp_path):
+    out = tmp_path / "site"
+    proc = run_cli(["docs", "--out", str(out)], built_warehouse["env"])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    static = (out / "dbt" / "static_index.html").read_text(encoding="utf-8")
+    for name in ("fct_place_spend", "place_totals", "reconciliation", "cipfa_to_cofog", "authority_coverage",
+                 "Local government from the returns, not CRA"):
+        assert name in static
+    index = (out / "index.html").read_text()
+    assert "dbt/static_index.html" in index and "gates.html" in index
+    gates = (out / "gates.html").read_text()
+    m = re.search(r"(\d+) gates evaluated at .*?: (\d+) passed, (\d+) failed", gates)
+    assert m and int(m.group(1)) > 100 and m.group(3) == "0"
+    assert "raw/cra" in gates and "marts/fct_place_spend" in gates
