@@ -132,6 +132,20 @@ def cmd_count(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from .count import CountError
+    from .report import write_report
+    from .settings import Settings
+
+    try:
+        out = write_report(Settings.from_env().warehouse, args.place, args.year, Path(args.out))
+    except CountError as exc:
+        print(f"totalplace report: {exc}", file=sys.stderr)
+        return 2
+    print(f"report written to {out} ({out.stat().st_size / 1e6:.1f} MB, opens offline)")
+    return 0
+
+
 def cmd_docs(args) -> int:
     """dbt lineage docs (static, opens from disk) and the gate results of the published build."""
     import subprocess
@@ -181,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--by", default="cofog", choices=["cofog", "group", "sector", "department", "body", "method", "source"])
     c.add_argument("--format", default="table", choices=["table", "csv", "json"])
     c.set_defaults(func=cmd_count)
+    r = sub.add_parser("report", help="a self-contained HTML report for one place and year")
+    r.add_argument("--place", required=True)
+    r.add_argument("--year", required=True)
+    r.add_argument("--out", default="report.html")
+    r.set_defaults(func=cmd_report)
     d = sub.add_parser("docs", help="static lineage docs and gate results for auditors")
     d.add_argument("--out", default="docs_site", help="folder to write (default: docs_site/)")
     d.set_defaults(func=cmd_docs)

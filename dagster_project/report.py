@@ -1,0 +1,113 @@
+"""`totalplace report`: one self-contained HTML page per place and year (opens offline: plotly.js is
+embedded, no CDN) with the headline numbers, the charts and a method-and-sources section."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from .count import CountError, get_count
+from .warehouse import connect
+
+SECTORS = {"CG": "Central government", "LG": "Local government", "PC": "Public corporations"}
+METHODS = {"actual": "Actual: the body's own return for this area",
+           "apportioned_indicator": "Apportioned by an indicator",
+           "apportioned_population": "Apportioned by population (last resort)"}
+
+
+def _fig_html(fig: go.Figure, div_id: str) -> str:
+    fig.update_layout(margin=dict(l=10, r=10, t=50, b=10), template="plotly_white", font=dict(size=13))
+    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
+
+
+def build_report(warehouse: Path, place: str, year: str) -> str:
+    headline = get_count(warehouse, place, year, "cofog")
+    place = headline.place_id
+    with connect(warehouse, read_only=True) as con:
+        q = lambda sql, p=None: con.execute(sql, p or []).fetchall()  # noqa: E731
+        by_sector = q("SELECT sector, sum(amount_gbp) FROM marts.fct_place_spend WHERE place_id=? AND financial_year=? "
+                      "GROUP BY 1 ORDER BY 2 DESC", [place, year])
+        by_method = q("SELECT method, sum(amount_gbp) FROM marts.fct_place_spend WHERE place_id=? AND financial_year=? "
+                      "GROUP BY 1 ORDER BY 2 DESC", [place, year])
+        trend = q("SELECT financial_year, per_capita_gbp, total_gbp FROM marts.place_totals WHERE place_id=? ORDER BY 1", [place])
+        flows = q("""WITH f AS (SELECT CASE WHEN sector = 'LG' THEN 'Local authorities' ELSE department END AS funder,
+                                       sector, cofog_division, sum(amount_gbp) AS gbp
+                                FROM marts.fct_place_spend WHERE place_id=? AND financial_year=? GROUP BY ALL),
+                          top AS (SELECT funder FROM f GROUP BY 1 ORDER BY sum(gbp) DESC LIMIT 12)
+                     SELECT CASE WHEN funder IN (SELECT funder FROM top) THEN funder ELSE 'Other departments' END,
+                            sector, cofog_division, sum(gbp) FROM f GROUP BY ALL HAVING sum(gbp) > 0""", [place, year])
+        rank = q("""SELECT r, n FROM (SELECT t.place_id, rank() OVER (ORDER BY t.per_capita_gbp DESC) AS r, count(*) OVER () AS n
+                    FROM marts.place_totals t JOIN seeds.places p ON p.place_id = t.place_id AND p.place_kind = 'district'
+                    WHERE t.financial_year = ?) WHERE place_id = ?""", [year, place])
+        sources = q("""SELECT f.source_id, s.publisher, s.title, s.file_name, sum(f.amount_gbp)
+                       FROM marts.fct_place_spend f JOIN seeds.sources s USING (source_id)
+                       WHERE f.place_id=? AND f.financial_year=? GROUP BY ALL ORDER BY 5 DESC""", [place, year])
+        members = q("SELECT p.place_name FROM seeds.place_districts d JOIN seeds.places p ON p.place_id = d.lad_code "
+                    "WHERE d.place_id = ? ORDER BY 1", [place])
+
+    cofog = [(b["label"], b["amount_gbp"]) for b in headline.breakdown]
+    figs = [
+        _fig_html(go.Figure(go.Bar(x=[a / 1e6 for _, a in cofog][::-1], y=[l for l, _ in cofog][::-1], orientation="h",
+                                   marker_color="#1f6f8b")).update_layout(
+            title="Spending by function (COFOG division), £ million", height=420), "chart-cofog"),
+        _fig_html(go.Figure(go.Pie(labels=[SECTORS.get(s, s) for s, _ in by_sector], values=[a for _, a in by_sector],
+                                   hole=0.45)).update_layout(title="By sector", height=360), "chart-sector"),
+        _fig_html(go.Figure(go.Scatter(x=[y for y, _, _ in trend], y=[p for _, p, _ in trend], mode="lines+markers",
+                                       line_color="#99460b")).update_layout(
+            title="Spending per head, £, 2008-09 to 2017-18", height=360, xaxis_type="category"), "chart-trend"),
+    ]
+    nodes: list[str] = []
+    index = lambda n: nodes.index(n) if n in nodes else (nodes.append(n) or len(nodes) - 1)  # noqa: E731
+    names = {b["cofog"]: b["label"] for b in headline.breakdown}
+    src, dst, val = [], [], []
+    for funder, sector, division, gbp in flows:
+        for a, b in ((funder, SECTORS.get(sector, sector)), (SECTORS.get(sector, sector), names.get(division, division))):
+            src.append(index(a)), dst.append(index(b)), val.append(gbp / 1e6)
+    figs.append(_fig_html(go.Figure(go.Sankey(node=dict(label=nodes, pad=12), link=dict(source=src, target=dst, value=val)))
+                          .update_layout(title="Where the money flows: funder → sector → function (£ million)", height=620),
+                          "chart-sankey"))
+    estimated = 1 - headline.share_actual
+    rank_text = f"{rank[0][0]} of {rank[0][1]} districts by spending per head" if rank else ""
+    rows = "".join(f"<tr><td>{html.escape(METHODS.get(m, m))}</td><td>£{a / 1e6:,.1f}m</td><td>{a / headline.total_gbp:.1%}</td></tr>"
+                   for m, a in by_method)
+    src_rows = "".join(f"<tr><td>{html.escape(t)}</td><td>{html.escape(p)}</td><td><code>{html.escape(f)}</code></td>"
+                       f"<td>£{a / 1e6:,.1f}m</td></tr>" for _, p, t, f, a in sources)
+    member_text = ", ".join(html.escape(m) for (m,) in members)
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Total Place count: {html.escape(headline.place_name)} {year}</title>
+<script>{get_plotlyjs()}</script>
+<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}}
+.kpis{{display:flex;gap:1.5em;flex-wrap:wrap}} .kpi{{background:#f3f6f8;padding:1em 1.4em;border-radius:8px}}
+.kpi b{{display:block;font-size:1.6em}} table{{border-collapse:collapse;margin:1em 0}} td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
+.grid{{display:grid;grid-template-columns:1fr 1fr;gap:1em}}</style></head><body>
+<h1>How much public money goes into {html.escape(headline.place_name)}, {year}?</h1>
+<p>{html.escape(headline.place_id)}: {member_text}</p>
+<div class="kpis">
+<div class="kpi">Identifiable public spending<b id="kpi-total">£{headline.total_gbp / 1e6:,.1f} million</b></div>
+<div class="kpi">Per head<b id="kpi-per-head">£{headline.per_capita_gbp:,.0f}</b>{rank_text}</div>
+<div class="kpi">Population (mid-{year[:4]})<b>{headline.population:,}</b></div>
+<div class="kpi">From actual local returns<b>{headline.share_actual:.1%}</b>estimated: {estimated:.1%}</div>
+</div>
+{figs[0]}<div class="grid">{figs[1]}{figs[2]}</div>{figs[3]}
+<h2>Method and sources</h2>
+<p>Every figure is identifiable public spending, counted once at the body that spends it. Local government current
+spending comes from each authority's own Revenue Outturn return (authorities serving several districts are
+shared by population); central government, public corporations and local government capital come from HM
+Treasury's Country and Regional Analysis for the region, shared by population as a last resort. Non-identifiable
+spending (defence, debt interest, overseas) is not included. The rules, seeds and lineage are in the auditors'
+docs (<code>totalplace docs</code>).</p>
+<table><tr><th>How the figure was placed</th><th>amount</th><th>share</th></tr>{rows}</table>
+<table><tr><th>Source</th><th>publisher</th><th>file</th><th>amount</th></tr>{src_rows}</table>
+</body></html>"""
+
+
+def write_report(warehouse: Path, place: str, year: str, out: Path) -> Path:
+    page = build_report(warehouse, place, year)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    return out
+
+
+__all__ = ["CountError", "build_report", "write_report"]

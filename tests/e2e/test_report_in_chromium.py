@@ -1,0 +1,50 @@
+"""`totalplace report` renders offline in headless Chromium: the charts draw and the page is not blank."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from PIL import Image
+
+from conftest import run_cli
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--hide-scrollbars", "--virtual-time-budget=8000"]
+
+
+def chromium() -> str:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not exe:
+        pytest.fail("Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
+    return exe
+
+
+def test_report_renders_offline_with_its_charts(built_warehouse, tmp_path):
+    out = tmp_path / "hackney.html"
+    proc = run_cli(["report", "--place", "E09000012", "--year", "2016-17", "--out", str(out)], built_warehouse["env"])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    page = out.read_text(encoding="utf-8")
+    assert "cdn.plot.ly" not in page and "<script src=" not in page  # self-contained: opens offline
+    assert "£2,987.5 million" in page and "Method and sources" in page
+    dom = subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile1'}", "--dump-dom",
+                          out.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    for chart in ("chart-cofog", "chart-sector", "chart-trend", "chart-sankey"):
+        assert f'id="{chart}"' in dom
+    assert dom.count('class="main-svg"') >= 4  # plotly drew an SVG for every chart
+    assert 'class="sankey"' in dom and 'class="trace bars"' in dom
+    png = tmp_path / "report.png"
+    subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile2'}", "--window-size=1200,2600",
+                    f"--screenshot={png}", out.as_uri()], capture_output=True, text=True, timeout=120)
+    img = Image.open(png).convert("RGB")
+    colours = img.resize((300, 650)).getcolors(maxcolors=1_000_000)
+    assert img.size == (1200, 2600) and len(colours) > 200  # a drawn page, not a blank one
+    # the COFOG bar chart's colour is present in quantity
+    assert sum(n for n, rgb in colours if rgb == (31, 111, 139)) > 500
+
+
+def test_report_unknown_place_is_a_clear_error(built_warehouse, tmp_path):
+    proc = run_cli(["report", "--place", "tp_kentt", "--year", "2016-17", "--out", str(tmp_path / "x.html")],
+                   built_warehouse["env"])
+    assert proc.returncode == 2 and "unknown place 'tp_kentt'" in proc.stderr and "tp_kent" in proc.stderr
