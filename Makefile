@@ -32,7 +32,10 @@ bench: install
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python benchmarks/run.py
 
 dagster: install
-	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev
+	mkdir -p .dagster_home
+	# runs from the UI write their own warehouse; `totalplace build` is the gated publish analysts read
+	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(CURDIR)/.dagster_home \
+	  TOTALPLACE_WAREHOUSE=$${TOTALPLACE_DAGSTER_WAREHOUSE:-$(CURDIR)/warehouse/dagster.duckdb} $(BIN)/dagster dev
 
 clean:
 	rm -rf $(VENV) data warehouse dbt/target dbt/logs .dagster_home
