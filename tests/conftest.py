@@ -50,3 +50,13 @@ def built_warehouse(tmp_path_factory, mirror):
     proc = run_cli(["build"], env)
     assert proc.returncode == 0, f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
     return {"env": env, "warehouse": Path(env["TOTALPLACE_WAREHOUSE"]), "stdout": proc.stdout, "base": base}
+
+
+@pytest.fixture(scope="module")
+def con(built_warehouse):
+    """A read-only session on the warehouse built from the real files (as an analyst would open it)."""
+    import duckdb
+
+    c = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True)
+    yield c
+    c.close()

@@ -17,13 +17,6 @@ YEARS = [f"{y}-{str(y + 1)[2:]}" for y in range(2008, 2018)]
 COUNTED = "('service', 'housing_benefit', 'parish_precept')"
 
 
-@pytest.fixture(scope="module")
-def con(built_warehouse):
-    c = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True)
-    yield c
-    c.close()
-
-
 def test_cg_and_pc_conserved_in_every_region_year(con):
     rows = con.execute("SELECT region_code, financial_year, sector, difference_gbp FROM marts.reconciliation "
                        "WHERE sector IN ('CG', 'PC')").fetchall()

@@ -13,13 +13,6 @@ import pytest
 from conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def con(built_warehouse):
-    c = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True)
-    yield c
-    c.close()
-
-
 def test_lsoa_rows_add_back_to_every_district_year(con):
     rows = con.execute("""
         WITH d AS (SELECT t.place_id AS lad_code, t.financial_year, t.total_gbp FROM marts.place_totals t

@@ -1,0 +1,32 @@
+{#
+  The LSOA estimates added up to a larger area (msoa or ward): the district's figure times the sum of
+  the district shares of the area's LSOAs - the same as adding the LSOA rows, without reading 29
+  million of them. [rule: neighbourhood_rule]
+#}
+{% macro rollup_from_lsoas(area) %}
+with district_spend as (
+    select * from {{ ref('int_district_spend_summarised') }}
+),
+
+shares as (
+    select {{ area }}_code, lad_code, sum(district_share) as district_share
+    from {{ ref('int_lsoas_shared') }}
+    group by all
+),
+
+final as (
+    select
+        shares.{{ area }}_code,
+        shares.lad_code,
+        district_spend.financial_year,
+        district_spend.cofog_division,
+        district_spend.cofog_group,
+        district_spend.sector,
+        'apportioned_population' as method,
+        district_spend.amount_gbp * shares.district_share as amount_gbp
+    from district_spend
+    inner join shares on shares.lad_code = district_spend.lad_code
+)
+
+select * from final
+{% endmacro %}
