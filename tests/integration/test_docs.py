@@ -20,3 +20,23 @@ def test_docs_site_opens_from_disk_with_lineage_and_gates(built_warehouse, tmp_p
     m = re.search(r"(\d+) gates evaluated at .*?: (\d+) passed, (\d+) failed", gates)
     assert m and int(m.group(1)) > 100 and m.group(3) == "0"
     assert "raw/cra" in gates and "marts/fct_place_spend" in gates
+
+
+def test_docs_site_has_no_undocumented_model_seed_or_column(built_warehouse, tmp_path):
+    import json
+
+    out = tmp_path / "site"
+    assert run_cli(["docs", "--out", str(out)], built_warehouse["env"]).returncode == 0
+    manifest = json.loads((out / "dbt" / "manifest.json").read_text())
+    catalog = json.loads((out / "dbt" / "catalog.json").read_text())
+    undocumented = []
+    for uid, node in manifest["nodes"].items():
+        if node["resource_type"] not in ("model", "seed"):
+            continue
+        if not node.get("description", "").strip():
+            undocumented.append(uid)
+        described = {c.lower() for c, v in node["columns"].items() if v.get("description", "").strip()}
+        undocumented += [f"{uid}.{c}" for c in catalog["nodes"].get(uid, {}).get("columns", {}) if c.lower() not in described]
+    assert undocumented == []
+    assert len([n for n in manifest["nodes"].values() if n["resource_type"] == "model"]) >= 25
+    assert {e["name"] for e in manifest["exposures"].values()} >= {"place_count_report", "notebook_funding_flow"}
