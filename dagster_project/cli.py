@@ -31,31 +31,69 @@ def cmd_pull(args) -> int:
     return 0
 
 
+def _years_arg(value: str | None) -> list[str] | None:
+    """--year 2016-17 or --year 2015-16..2017-18 -> the partition keys it covers (checked against the manifest)."""
+    from .partitions import financial_years
+
+    if not value:
+        return None
+    known = financial_years()
+    first, _, last = value.partition("..")
+    last = last or first
+    unknown = [y for y in (first, last) if y not in known]
+    if unknown:
+        raise SystemExit(f"totalplace build: unknown financial year {unknown[0]!r}; the yearly returns cover "
+                         f"{known[0]} to {known[-1]} (write e.g. --year 2016-17 or --year 2015-16..2017-18)")
+    i, j = known.index(first), known.index(last)
+    if i > j:
+        raise SystemExit(f"totalplace build: --year {value}: the first year comes after the last")
+    return known[i:j + 1]
+
+
 def cmd_build(args) -> int:
     import dagster as dg
 
+    from .partitions import YEARLY_RAW_TABLES, financial_years
     from .publish import discard, keep_failed, publish, working_path
     from .settings import Settings
 
     t0 = time.perf_counter()
     settings = Settings.from_env()
+    years = _years_arg(args.year)
+    if years and not settings.warehouse.exists():
+        print(f"totalplace build --year: there is no published warehouse at {settings.warehouse} to update; "
+              f"run a full `totalplace build` first", file=sys.stderr)
+        return 2
     work = working_path(settings.warehouse)
     discard(work)
-    if args.select and settings.warehouse.exists():
+    if (args.select or years) and settings.warehouse.exists():
         # a partial build starts from the published warehouse, so what is not selected is kept
         shutil.copyfile(settings.warehouse, work)
+        print(f"  [{time.perf_counter() - t0:5.1f}s] copied the published warehouse to start from", flush=True)
     os.environ.update(settings.export(warehouse=work))  # dbt reads the same path
     print(f"totalplace build: mirror={settings.mirror or '(none: download)'} data={settings.data_dir}\n"
           f"  building into {work}\n  publishing to {settings.warehouse} only if every gate passes", flush=True)
-    from .definitions import make_definitions
+    from .assembly import make_definitions
 
     defs = make_definitions(settings, warehouse=work)
-    selection = args.select or "*"
+    print(f"  [{time.perf_counter() - t0:5.1f}s] asset definitions loaded", flush=True)
+    if args.select:
+        selection = args.select
+    elif years:
+        # one year alone: its RS file, then every model built from the returns, with their gates
+        selection = dg.AssetSelection.assets(*[dg.AssetKey(["raw", t]) for t in YEARLY_RAW_TABLES]).downstream()
+    else:
+        selection = "*"
+    run_years = years or financial_years()
+    print(f"  financial year partition(s): {run_years[0]}" + (f" to {run_years[-1]}" if len(run_years) > 1 else ""),
+          flush=True)
     job = dg.define_asset_job("totalplace_build", selection=selection, executor_def=dg.in_process_executor)
     defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
     result = defs.get_job_def("totalplace_build").execute_in_process(
         raise_on_error=False, instance=dg.DagsterInstance.ephemeral(),
+        tags={"dagster/asset_partition_range_start": run_years[0], "dagster/asset_partition_range_end": run_years[-1]},
         run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}})
+    print(f"  [{time.perf_counter() - t0:5.1f}s] run finished", flush=True)
     failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
     failed_steps = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"
                     and "AssetCheckFailed" not in str(getattr(e.event_specific_data.error, "cls_name", ""))]
@@ -186,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="pull, parse, gate and publish the warehouse (TOTALPLACE_WAREHOUSE)")
     b.add_argument("--select", help="Dagster asset selection, e.g. 'key:raw/cra' (default: everything)")
+    b.add_argument("--year", help="re-run one financial year (2016-17) or a range (2015-16..2017-18) alone: re-parse "
+                                  "its RS returns and rebuild what depends on them, starting from the published warehouse")
     b.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     b.set_defaults(func=cmd_build)
     sub.add_parser("pull", help="land and verify every manifest file in TOTALPLACE_DATA").set_defaults(func=cmd_pull)

@@ -6,6 +6,7 @@ import json
 import dagster as dg
 
 from .manifest import load_manifest
+from .partitions import financial_years, yearly_sources
 from .settings import Settings
 
 
@@ -45,8 +46,13 @@ def build_mirror_sensor(job_name: str) -> dg.SensorDefinition:
         if repo is not None:  # the changed families' pull assets and everything downstream of them
             keys = sorted(dg.AssetSelection.assets(*keys).downstream().resolve(repo.asset_graph),
                           key=lambda k: k.to_user_string())
+        # partitioned assets run for the years of the changed yearly files, or every year if another file changed
+        yearly = {s.source_id: s.financial_years for s in yearly_sources(sources)}
+        all_years = financial_years(sources)
+        years = (sorted(yearly[sid] for sid in changed) if all(sid in yearly for sid in changed) else all_years)
         return dg.RunRequest(
             run_key=hashlib.sha256(json.dumps(now, sort_keys=True).encode()).hexdigest()[:16],
             asset_selection=keys,
-            tags={"totalplace/changed": ",".join(changed)[:200]})
+            tags={"totalplace/changed": ",".join(changed)[:200],
+                  "dagster/asset_partition_range_start": years[0], "dagster/asset_partition_range_end": years[-1]})
     return _sensor

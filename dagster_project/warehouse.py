@@ -51,8 +51,11 @@ def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def write_raw_table(path: Path, table: str, result: ParseResult, source_ids: list[str],
-                    sha256: dict[str, str]) -> dict[str, int]:
-    """Replace raw.<table> and this table's rows of raw.rejected_rows and raw.load_log, atomically."""
+                    sha256: dict[str, str], only_sources: bool = False) -> dict[str, int]:
+    """Replace raw.<table> and this table's rows of raw.rejected_rows and raw.load_log, atomically.
+
+    With ``only_sources`` (a partitioned run for some years), only the rows of ``source_ids`` are
+    replaced and the table's other files are kept as they are."""
     if not result.records:
         raise ValueError(f"raw.{table}: no rows parsed from {source_ids}")
     data = frame(result.records)
@@ -67,13 +70,21 @@ def write_raw_table(path: Path, table: str, result: ParseResult, source_ids: lis
         ensure_schemas(con)
         con.execute("BEGIN")
         con.register("data_df", data)
-        con.execute(f'CREATE OR REPLACE TABLE raw."{table}" AS SELECT * FROM data_df')
-        con.execute("DELETE FROM raw.rejected_rows WHERE table_name = ?", [table])
+        exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' "
+                             "AND table_name = ?", [table]).fetchone()[0]
+        if only_sources and exists:
+            con.execute(f'DELETE FROM raw."{table}" WHERE source_id IN (SELECT unnest(?))', [source_ids])
+            con.execute(f'INSERT INTO raw."{table}" BY NAME SELECT * FROM data_df')
+            scope, args = "table_name = ? AND source_id IN (SELECT unnest(?))", [table, source_ids]
+        else:
+            con.execute(f'CREATE OR REPLACE TABLE raw."{table}" AS SELECT * FROM data_df')
+            scope, args = "table_name = ?", [table]
+        con.execute(f"DELETE FROM raw.rejected_rows WHERE {scope}", args)
         if len(rejected):
             con.register("rej_df", rejected)
             con.execute("INSERT INTO raw.rejected_rows SELECT table_name, source_id, source_file, sheet, row_number, "
                         "column_name, cell_value, reason FROM rej_df")
-        con.execute("DELETE FROM raw.load_log WHERE table_name = ?", [table])
+        con.execute(f"DELETE FROM raw.load_log WHERE {scope}", args)
         con.register("log_df", log)
         con.execute("INSERT INTO raw.load_log SELECT table_name, source_id, source_file, sheet, sha256, header_row, "
                     "data_rows, skipped_rows, rejected_rows, now() FROM log_df")

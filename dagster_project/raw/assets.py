@@ -12,6 +12,7 @@ from typing import Callable
 import dagster as dg
 
 from ..manifest import Source, by_family, families, load_manifest
+from ..partitions import YEARLY_RAW_TABLES, financial_year_partitions, partition_years
 from ..pull import landed_path, pull
 from ..resources import TotalplaceConfig
 from ..warehouse import write_raw_table
@@ -59,22 +60,33 @@ def parse_sources(table: str, sources: list[Source], data_dir: Path) -> ParseRes
     return result
 
 
-def raw_asset(table: str, sources: list[Source]) -> dg.AssetsDefinition:
+def raw_asset(table: str, sources: list[Source], partitions_def: dg.PartitionsDefinition | None = None
+              ) -> dg.AssetsDefinition:
     fams = sorted({s.family for s in sources})
     files = ", ".join(s.file_name for s in sources)
+    yearly = partitions_def is not None
 
     @dg.asset(
         key=["raw", table], group_name="raw", kinds={"duckdb", "python"},
         deps=[dg.AssetKey(["landed", f]) for f in fams],
-        description=f"raw.{table}: tidy rows with provenance (source file, sheet, row) from {files}.",
+        description=f"raw.{table}: tidy rows with provenance (source file, sheet, row) from {files}."
+                    + (" Partitioned by financial year: one partition is one year's file, re-parsed alone."
+                       if yearly else ""),
         metadata={"publisher": ", ".join(sorted({s.publisher for s in sources})),
                   "sources": ", ".join(s.source_id for s in sources)},
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run() if yearly else None,
     )
     def _raw(context: dg.AssetExecutionContext, totalplace: TotalplaceConfig) -> dg.MaterializeResult:
         t0 = time.perf_counter()
-        result = parse_sources(table, sources, totalplace.data_path)
-        counts = write_raw_table(totalplace.warehouse_path, table, result, [s.source_id for s in sources],
-                                 {s.source_id: s.sha256 for s in sources})
+        years = partition_years(context) if yearly else None
+        chosen = sources if years is None else [s for s in sources if s.financial_years in years]
+        if years is not None:
+            context.log.info(f"raw.{table}: financial year(s) {', '.join(years)}: "
+                             f"{', '.join(s.file_name for s in chosen)}")
+        result = parse_sources(table, chosen, totalplace.data_path)
+        counts = write_raw_table(totalplace.warehouse_path, table, result, [s.source_id for s in chosen],
+                                 {s.source_id: s.sha256 for s in chosen}, only_sources=years is not None)
         per_file = defaultdict(int)
         for st in result.stats:
             per_file[st["source_file"]] += st["data_rows"]
@@ -89,5 +101,7 @@ def raw_asset(table: str, sources: list[Source]) -> dg.AssetsDefinition:
 def build_assets(sources: list[Source] | None = None) -> list[dg.AssetsDefinition]:
     sources = load_manifest() if sources is None else sources
     assets = [pull_asset(f, by_family(sources, f)) for f in families(sources)]
-    assets += [raw_asset(t, ss) for t, ss in sorted(raw_tables(sources).items())]
+    years = financial_year_partitions(sources)
+    assets += [raw_asset(t, ss, years if t in YEARLY_RAW_TABLES else None)
+               for t, ss in sorted(raw_tables(sources).items())]
     return assets

@@ -50,3 +50,24 @@ def test_sensor_requests_everything_downstream_of_the_changed_family(manifest, m
     keys = {k.to_user_string() for k in request.asset_selection}
     assert {"landed/un_cofog", "raw/cofog", "staging/stg_hmt__cra", "marts/fct_place_spend"} <= keys
     assert "raw/cra" not in keys and "landed/hmt_cra" not in keys
+
+
+def test_a_changed_return_requests_its_financial_year_only(manifest, mirror, tmp_path, monkeypatch):
+    m = tmp_path / "mirror"
+    for sid in ("rs_2016_17", "un_cofog"):
+        target = m / manifest[sid].mirror_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(mirror / manifest[sid].mirror_path, target)
+    monkeypatch.setenv("TOTALPLACE_MIRROR", str(m))
+    sensor = build_mirror_sensor("refresh_from_mirror")
+    ctx = dg.build_sensor_context()
+    sensor(ctx)
+    cursor = json.loads(ctx.cursor)
+
+    one_year = sensor(dg.build_sensor_context(cursor=json.dumps({**cursor, "rs_2016_17": "0:0"})))
+    assert one_year.tags["dagster/asset_partition_range_start"] == "2016-17"
+    assert one_year.tags["dagster/asset_partition_range_end"] == "2016-17"
+
+    every_year = sensor(dg.build_sensor_context(cursor=json.dumps({"rs_2016_17": "0:0", "un_cofog": "0:0"})))
+    assert every_year.tags["dagster/asset_partition_range_start"] == "2007-08"
+    assert every_year.tags["dagster/asset_partition_range_end"] == "2017-18"

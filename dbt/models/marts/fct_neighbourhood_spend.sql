@@ -1,7 +1,7 @@
 -- Each district's count shared over its LSOAs by their mid-2018 populations. [rule: neighbourhood_rule]
--- 29 million rows: kept lean (LSOA attributes are in dim_lsoa), built without insertion order, and the
--- constant method column added after the insert (stored once, not written 29 million times).
-{{ config(post_hook="ALTER TABLE {{ this }} ADD COLUMN method VARCHAR DEFAULT 'apportioned_population'") }}
+-- 29 million rows: kept lean (LSOA attributes are in dim_lsoa) and incremental by financial year, so a
+-- one-year run replaces that year's rows only (macro selected_years).
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ yearly_replace() }}") }}
 
 with district_spend as (
     select * from {{ ref('int_district_spend_summarised') }}
@@ -20,9 +20,11 @@ final as (
         district_spend.cofog_division,
         district_spend.cofog_group,
         district_spend.sector,
+        'apportioned_population' as method,
         district_spend.amount_gbp * lsoas.district_share as amount_gbp
     from district_spend
     inner join lsoas on lsoas.lad_code = district_spend.lad_code
+    where {{ selected_years('district_spend.financial_year') }}
 )
 
 select * from final

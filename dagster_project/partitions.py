@@ -1,0 +1,54 @@
+"""Financial-year partitions: the yearly revenue returns and the dbt models built from them.
+
+One published RS file is one financial year, so the raw RS table is partitioned by the year of its
+files (read from the manifest's ``financial_years`` column) and a year can be re-parsed alone. The dbt
+models share the same partitions: a run for some years passes them to dbt as ``--vars {years: [...]}``;
+the LSOA, MSOA and ward marts (tens of millions of rows) then replace only those years' rows, and the
+smaller models are rebuilt whole from the raw tables, which hold every year.
+
+The CRA, ONS and other multi-year files are not partitioned: each file covers several years.
+"""
+import dagster as dg
+
+from .manifest import Source, load_manifest
+
+YEARLY_RAW_TABLES = ("revenue_outturn_rs",)
+
+
+def yearly_sources(sources: list[Source]) -> list[Source]:
+    return [s for s in sources if s.raw_table.removeprefix("raw.") in YEARLY_RAW_TABLES]
+
+
+def financial_years(sources: list[Source] | None = None) -> list[str]:
+    sources = load_manifest() if sources is None else sources
+    years = {s.financial_years for s in yearly_sources(sources)}
+    bad = sorted(y for y in years if ".." in y or len(y) != 7)
+    if bad:
+        raise ValueError(f"seeds/sources.csv: yearly sources must each cover one financial year (YYYY-YY); got {bad}")
+    return sorted(years)
+
+
+def financial_year_partitions(sources: list[Source] | None = None) -> dg.StaticPartitionsDefinition:
+    return dg.StaticPartitionsDefinition(financial_years(sources))
+
+
+def partition_years(context) -> list[str] | None:
+    """The financial years a run covers (one key, or a single-run range), or None if unpartitioned."""
+    if not (context.has_partition_key or context.has_partition_key_range):
+        return None
+    return list(context.partition_keys)
+
+
+def run_years(context) -> list[str] | None:
+    """The financial years of the run an asset check belongs to (checks are not partitioned themselves),
+    or None for a run over every year. A one-year run's gates validate the rows of that year, which are
+    the only rows the run replaced; the other years' rows passed when they were built."""
+    tags = context.run.tags
+    known = financial_years()
+    if "dagster/partition" in tags:
+        return [tags["dagster/partition"]]
+    start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
+    if start in known and end in known:
+        years = known[known.index(start):known.index(end) + 1]
+        return None if years == known else years
+    return None

@@ -1,0 +1,24 @@
+{#
+  The financial years a run covers. Dagster passes the partitions it is materialising in the
+  environment variable TOTALPLACE_YEARS (comma-separated, e.g. `2016-17`); an empty or unset value
+  (a plain `dbt build`) covers every year. An environment variable rather than a dbt var because a
+  changed `--vars` makes dbt re-parse the whole project (measured: +4 s on each one-year run).
+  The LSOA, MSOA and ward marts are incremental by year: `yearly_replace()` deletes the covered
+  years' rows before the model inserts them again, so re-running one year leaves the others alone.
+#}
+{% macro selected_years(column='financial_year') -%}
+  {%- set years = env_var('TOTALPLACE_YEARS', '').split(',') | map('trim') | reject('equalto', '') | list -%}
+  {%- if years | length == 0 -%}
+    true
+  {%- else -%}
+    {{ column }} in ({% for y in years %}'{{ y }}'{% if not loop.last %}, {% endif %}{% endfor %})
+  {%- endif -%}
+{%- endmacro %}
+
+{% macro yearly_replace() -%}
+  {%- if is_incremental() -%}
+    delete from {{ this }} where {{ selected_years('financial_year') }}
+  {%- else -%}
+    select 1
+  {%- endif -%}
+{%- endmacro %}
