@@ -18,7 +18,9 @@ from .settings import Settings
 def make_definitions(settings: Settings | None = None, warehouse=None) -> dg.Definitions:
     settings = settings or Settings.from_env()
     sources = load_manifest()
-    assets = build_assets(sources)
+    from .returns.assets import partner_returns
+
+    assets = [*build_assets(sources), partner_returns]
     checks = build_raw_checks(raw_tables(sources))
     from .transform import dbt_definitions
 

@@ -135,9 +135,20 @@ def _summary(path: Path) -> None:
             SELECT table_name, count(DISTINCT source_id) AS files, sum(data_rows) AS data_rows,
                    sum(skipped_rows) AS skipped, sum(rejected_rows) AS rejected
             FROM raw.load_log GROUP BY 1 ORDER BY 1""").fetchall()
+        returns = con.execute("SELECT return_file, status, lines, problems FROM raw.partner_return_files ORDER BY 1"
+                              ).fetchall() if con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = "
+            "'partner_return_files'").fetchone()[0] else []
     print(f"  {'raw table':32} {'files':>5} {'data rows':>10} {'skipped':>8} {'rejected':>8}")
     for t, f, d, s, r in rows:
         print(f"  {t:32} {f:>5} {d:>10,} {s:>8,} {r:>8,}")
+    import json
+
+    for name, status, lines, problems in returns:
+        problems = json.loads(problems)
+        print(f"  partner return {name}: {status}, {lines} line(s)" + (":" if problems else ""))
+        for p in problems:
+            print(f"    - {p}")
 
 
 def cmd_status(args) -> int:
@@ -181,6 +192,21 @@ def cmd_report(args) -> int:
         print(f"totalplace report: {exc}", file=sys.stderr)
         return 2
     print(f"report written to {out} ({out.stat().st_size / 1e6:.1f} MB, opens offline)")
+    return 0
+
+
+def cmd_template(args) -> int:
+    from .count import CountError
+    from .returns.template import write_template
+    from .settings import Settings
+
+    try:
+        out, n = write_template(Settings.from_env().warehouse, args.place, args.year, Path(args.out))
+    except CountError as exc:
+        print(f"totalplace template: {exc}", file=sys.stderr)
+        return 2
+    print(f"return template written to {out}: {n} bodies, one sheet each; fill 'Your figure (£)' and put the "
+          f"file in TOTALPLACE_RETURNS ({Settings.from_env().returns_dir}) before the next build")
     return 0
 
 
@@ -241,6 +267,11 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--out", default="report.html")
     r.set_defaults(func=cmd_report)
     d = sub.add_parser("docs", help="static lineage docs and gate results for auditors")
+    t = sub.add_parser("template", help="write the local spend return workbook for a place and year")
+    t.add_argument("--place", required=True, help="place id (E09000012, tp_kent) or district name")
+    t.add_argument("--year", required=True, help="financial year, e.g. 2016-17")
+    t.add_argument("--out", default="returns.xlsx")
+    t.set_defaults(func=cmd_template)
     d.add_argument("--out", default="docs_site", help="folder to write (default: docs_site/)")
     d.set_defaults(func=cmd_docs)
     sub.add_parser("status", help="per file: header row, data rows, skipped and rejected rows").set_defaults(func=cmd_status)

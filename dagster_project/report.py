@@ -12,7 +12,9 @@ from .count import CountError, get_count
 from .warehouse import connect
 
 SECTORS = {"CG": "Central government", "LG": "Local government", "PC": "Public corporations"}
-METHODS = {"actual": "Actual: the body's own return for this area",
+METHODS = {"actual": "Actual: the authority's own outturn return for this area",
+           "actual_return": "Actual: the body's own figure from a partner return (totalplace template)",
+           "transfer_removed": "Transfer removed: money a returning body said another counted body funded",
            "apportioned_indicator": "Apportioned by an indicator",
            "apportioned_population": "Apportioned by population (last resort)"}
 

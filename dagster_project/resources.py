@@ -14,11 +14,12 @@ class TotalplaceConfig(dg.ConfigurableResource):
     warehouse: str
     data_dir: str
     mirror: str = ""
+    returns_dir: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings, warehouse: Path | None = None) -> "TotalplaceConfig":
         return cls(warehouse=str(warehouse or settings.warehouse), data_dir=str(settings.data_dir),
-                   mirror=str(settings.mirror) if settings.mirror else "")
+                   mirror=str(settings.mirror) if settings.mirror else "", returns_dir=str(settings.returns_dir))
 
     @property
     def warehouse_path(self) -> Path:
@@ -27,6 +28,10 @@ class TotalplaceConfig(dg.ConfigurableResource):
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir)
+
+    @property
+    def returns_path(self) -> Path | None:
+        return Path(self.returns_dir) if self.returns_dir else None
 
     @property
     def mirror_path(self) -> Path | None:

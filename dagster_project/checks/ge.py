@@ -56,8 +56,12 @@ def ensure_context() -> None:
     _batch_definition()
 
 
-def run_suite(suite: gx.ExpectationSuite, df: pd.DataFrame) -> GateOutcome:
+def run_suite(suite: gx.ExpectationSuite, df: pd.DataFrame, index_column: str | None = None) -> GateOutcome:
+    """Validate ``df``; with ``index_column`` every failing row's value of that column is kept in the
+    raw result (result_format COMPLETE), so a caller can name each bad row."""
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": df})
-    res = batch.validate(suite, result_format="SUMMARY")
+    fmt = ({"result_format": "COMPLETE", "unexpected_index_column_names": [index_column]} if index_column
+           else "SUMMARY")
+    res = batch.validate(suite, result_format=fmt)
     failures = [_describe(r) for r in res.results if not r.success]
     return GateOutcome(suite.name, bool(res.success), len(res.results), failures, res.to_json_dict())

@@ -312,3 +312,9 @@ def parse_simple_table(rows: list[list[Any]], columns: Sequence[Column], *, sour
     result.stat(source_id=source_id, source_file=source_file, sheet=sheet or "", header_row=header.row_number,
                 data_rows=kept, skipped_rows=skipped)
     return kept
+
+
+def read_workbook(path: Path) -> dict[str, list[list[Any]]]:
+    """Every sheet of a workbook as rows, opening the file once (a return has one sheet per body)."""
+    wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    return {name: wb.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in wb.sheet_names}

@@ -1,24 +1,13 @@
 -- The Total Place high-level count: identifiable public spending per place and financial year, by
 -- COFOG division and group, sector, department and body, source and method. A multi-district place
 -- is the sum of its districts. [rule: count_rule]
-with lg_current as (
-    select lad_code, financial_year, cofog_division, cofog_group, sector, department, organisation, source_id, method, amount_gbp
-    from {{ ref('int_lg_current_apportioned') }}
-),
-
-apportioned as (
-    select lad_code, financial_year, cofog_division, cofog_group, sector, department, organisation, source_id, method, amount_gbp
-    from {{ ref('int_cra_apportioned') }}
+-- Partner returns are applied upstream (int_spend_with_returns). [rule: returns_rule]
+with district_spend as (
+    select * from {{ ref('int_spend_with_returns') }}
 ),
 
 places as (
     select * from {{ ref('place_districts') }}
-),
-
-district_spend as (
-    select * from lg_current
-    union all
-    select * from apportioned
 ),
 
 final as (
@@ -32,7 +21,8 @@ final as (
         district_spend.organisation,
         district_spend.source_id,
         district_spend.method,
-        sum(district_spend.amount_gbp) as amount_gbp
+        sum(district_spend.amount_gbp) as amount_gbp,
+        district_spend.return_reference
     from district_spend
     inner join places on places.lad_code = district_spend.lad_code
     group by all

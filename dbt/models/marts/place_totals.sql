@@ -27,7 +27,7 @@ totals as (
         place_id,
         financial_year,
         sum(amount_gbp) as total_gbp,
-        sum(amount_gbp) filter (where method = 'actual') as actual_gbp
+        sum(amount_gbp) filter (where method in ('actual', 'actual_return')) as actual_gbp
     from spend
     group by all
 ),

@@ -9,12 +9,10 @@ districts as (
     select lad_code, region_code from {{ ref('int_districts_described') }}
 ),
 
-lg_current as (
-    select lad_code, financial_year, 'LG' as sector, amount_gbp from {{ ref('int_lg_current_apportioned') }}
-),
-
-apportioned as (
-    select lad_code, financial_year, sector, amount_gbp from {{ ref('int_cra_apportioned') }}
+spend as (
+    -- after partner returns: a returned figure and the re-apportioned rest still add up to the regional
+    -- figure; the transfers the returns revealed are reported beside it [rule: returns_rule]
+    select lad_code, financial_year, sector, method, amount_gbp from {{ ref('int_spend_with_returns') }}
 ),
 
 published as (
@@ -25,8 +23,10 @@ published as (
 ),
 
 allocated as (
-    select districts.region_code, spend.financial_year, spend.sector, sum(spend.amount_gbp) as allocated_gbp
-    from (select * from lg_current union all select * from apportioned) as spend
+    select districts.region_code, spend.financial_year, spend.sector,
+           sum(spend.amount_gbp) filter (where spend.method <> 'transfer_removed') as allocated_gbp,
+           coalesce(-sum(spend.amount_gbp) filter (where spend.method = 'transfer_removed'), 0) as transfers_removed_gbp
+    from spend
     inner join districts on districts.lad_code = spend.lad_code
     group by all
 ),
@@ -38,7 +38,8 @@ final as (
         published.sector,
         published.published_gbp,
         coalesce(allocated.allocated_gbp, 0) as allocated_gbp,
-        coalesce(allocated.allocated_gbp, 0) - published.published_gbp as difference_gbp
+        coalesce(allocated.allocated_gbp, 0) - published.published_gbp as difference_gbp,
+        coalesce(allocated.transfers_removed_gbp, 0) as transfers_removed_gbp
     from published
     left join allocated using (region_code, financial_year, sector)
 )

@@ -1,0 +1,38 @@
+"""What a return may name: places, financial years, COFOG divisions and the bodies known to the count.
+
+A body is known for a financial year when it has identifiable spending in that year's CRA (sector,
+department, organisation - or the department where the CRA names no organisation) or is an
+authority with a revenue outturn return for that year (sector LG, department "Local government").
+These are the names the count's marts and the template use.
+"""
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..settings import SEEDS_DIR
+from ..warehouse import connect
+
+BODIES_SQL = """
+    SELECT DISTINCT financial_year, CASE WHEN sector = 'LA' THEN 'LG' ELSE sector END AS sector,
+           department, coalesce(organisation, department) AS organisation
+    FROM raw.cra WHERE upper(trim(id_or_non_id)) = 'ID' AND value IS NOT NULL AND value <> 0
+    UNION
+    SELECT DISTINCT financial_year, 'LG', 'Local government', authority_name
+    FROM raw.revenue_outturn_rs WHERE authority_name IS NOT NULL
+"""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    places: frozenset[str]
+    years: frozenset[str]
+    bodies: frozenset[tuple[str, str, str, str]]   # (financial_year, sector, department, organisation)
+
+
+def load_catalogue(warehouse: Path, first_year: int = 2008, last_year: int = 2017) -> Catalogue:
+    with open(SEEDS_DIR / "places.csv", newline="", encoding="utf-8") as fh:
+        places = frozenset(r["place_id"] for r in csv.DictReader(fh))
+    years = frozenset(f"{y}-{(y + 1) % 100:02d}" for y in range(first_year, last_year + 1))
+    with connect(warehouse, read_only=True) as con:
+        bodies = frozenset(tuple(r) for r in con.execute(BODIES_SQL).fetchall())
+    return Catalogue(places, years, bodies)

@@ -1,0 +1,45 @@
+"""The layout of a local spend return, shared by the template writer and the ingestion reader.
+
+A return is either the template workbook (one sheet per body: the body named in the cells above a
+table with one line per COFOG division) or a CSV with one line per body and division and the
+columns of ``CSV_COLUMNS``. Both are read into the same long lines.
+"""
+from ..raw.tabular import Field
+
+TITLE = "Total Place local spend return"
+OWN = ""  # an empty funding source: the body's own resources (not funded by another counted body)
+
+COFOG_DIVISIONS = {
+    "01": "General public services", "02": "Defence", "03": "Public order and safety", "04": "Economic affairs",
+    "05": "Environmental protection", "06": "Housing and community amenities", "07": "Health",
+    "08": "Recreation, culture and religion", "09": "Education", "10": "Social protection",
+}
+
+# labels in column A above the table of a body sheet, and the field each one fills
+META_LABELS = {"place": "place_id", "financial year": "financial_year", "sector": "sector",
+               "department": "department", "body": "organisation"}
+
+TABLE_HEADERS = ["COFOG division", "Function", "Current estimate (£)", "Estimate method", "Your figure (£)",
+                 "Funding source", "Note"]
+TABLE_FIELDS = [
+    Field("cofog_division", (r"^cofog division", r"^cofog")),
+    Field("own_figure_gbp", (r"^your figure", r"own figure")),
+    Field("funding_source", (r"^funding source", r"funded by")),
+    Field("note", (r"^note",), required=False),
+]
+
+CSV_COLUMNS = ["place_id", "financial_year", "sector", "department", "body", "cofog_division", "own_figure_gbp",
+               "funding_source", "note"]
+CSV_FIELDS = [
+    Field("place_id", (r"^place",)),
+    Field("financial_year", (r"^financial year", r"^year")),
+    Field("sector", (r"^sector",)),
+    Field("department", (r"^department",)),
+    Field("organisation", (r"^body", r"^organisation")),
+    *TABLE_FIELDS,
+]
+
+
+def body_label(sector: str, department: str, organisation: str) -> str:
+    """How a body is named in the funding-source list: unambiguous across sectors and departments."""
+    return f"{sector} | {department} | {organisation}"
