@@ -66,12 +66,17 @@ def cmd_build(args) -> int:
         return 2
     work = working_path(settings.warehouse)
     discard(work)
-    if (args.select or years) and settings.warehouse.exists():
+    if args.returns and not settings.warehouse.exists():
+        print(f"totalplace build --returns: there is no published warehouse at {settings.warehouse} to update; "
+              f"run a full `totalplace build` first", file=sys.stderr)
+        return 2
+    if (args.select or years or args.returns) and settings.warehouse.exists():
         # a partial build starts from the published warehouse, so what is not selected is kept
         shutil.copyfile(settings.warehouse, work)
         print(f"  [{time.perf_counter() - t0:5.1f}s] copied the published warehouse to start from", flush=True)
     os.environ.update(settings.export(warehouse=work))  # dbt reads the same path
-    print(f"totalplace build: mirror={settings.mirror or '(none: download)'} data={settings.data_dir}\n"
+    print(f"totalplace build: mirror={settings.mirror or '(none: download)'} data={settings.data_dir} "
+          f"returns={settings.returns_dir}\n"
           f"  building into {work}\n  publishing to {settings.warehouse} only if every gate passes", flush=True)
     from .assembly import make_definitions
 
@@ -79,6 +84,9 @@ def cmd_build(args) -> int:
     print(f"  [{time.perf_counter() - t0:5.1f}s] asset definitions loaded", flush=True)
     if args.select:
         selection = args.select
+    elif args.returns:
+        # the partner returns read again, and every model that uses them, for every year
+        selection = dg.AssetSelection.assets(dg.AssetKey(["raw", "partner_returns"])).downstream()
     elif years:
         # one year alone: its RS file, then every model built from the returns, with their gates
         selection = dg.AssetSelection.assets(*[dg.AssetKey(["raw", t]) for t in YEARLY_RAW_TABLES]).downstream()
@@ -252,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--select", help="Dagster asset selection, e.g. 'key:raw/cra' (default: everything)")
     b.add_argument("--year", help="re-run one financial year (2016-17) or a range (2015-16..2017-18) alone: re-parse "
                                   "its RS returns and rebuild what depends on them, starting from the published warehouse")
+    b.add_argument("--returns", action="store_true",
+                   help="re-read the partner returns in TOTALPLACE_RETURNS and rebuild what depends on them, "
+                        "starting from the published warehouse")
     b.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     b.set_defaults(func=cmd_build)
     sub.add_parser("pull", help="land and verify every manifest file in TOTALPLACE_DATA").set_defaults(func=cmd_pull)

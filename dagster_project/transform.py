@@ -20,7 +20,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
-from .partitions import financial_year_partitions, partition_years
+from .partitions import financial_year_partitions, financial_years, partition_years
 from .settings import DBT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
@@ -69,8 +69,11 @@ def dbt_definitions():
         context.log.info(f"dbt build for financial year(s) {', '.join(years) or 'all'} (TOTALPLACE_YEARS)")
         before = os.environ.get("TOTALPLACE_YEARS")
         os.environ["TOTALPLACE_YEARS"] = ",".join(years)  # read by the macro selected_years
+        # a run over every year rebuilds the year-incremental marts whole (one CREATE TABLE AS): replacing
+        # all 29 million LSOA rows in place took 4.5 GiB against 1.9 GiB (measured with --returns)
+        args = ["build"] if years and years != financial_years() else ["build", "--full-refresh"]
         try:
-            yield from dbt.cli(["build"], context=context).stream()
+            yield from dbt.cli(args, context=context).stream()
         finally:
             if before is None:
                 os.environ.pop("TOTALPLACE_YEARS", None)

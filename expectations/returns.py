@@ -2,7 +2,7 @@
 
 Known place, financial year, body (for that year) and COFOG division; a figure that is a number and
 not negative; a funding source that is empty (the body's own resources) or a body known for that
-year; one line per place, year, body and division. Each expectation carries in its meta the sentence
+year; one line per place, year, body, funding source and division. Each expectation carries in its meta the sentence
 shown to the partner when a line breaks it.
 """
 import great_expectations as gx
@@ -30,8 +30,9 @@ def returns_suite(catalogue, known_funders: set[str]) -> gx.ExpectationSuite:
         gxe.ExpectColumnValuesToBeInSet(column="funding_key", value_set=sorted(known_funders),
                                         meta={"problem": "funding source not in the list of bodies"}),
         gxe.ExpectCompoundColumnsToBeUnique(
-            column_list=["place_id", "financial_year", "sector", "department", "organisation", "cofog_division"],
-            meta={"problem": "duplicated line (the same body and COFOG division twice)"}),
+            column_list=["place_id", "financial_year", "sector", "department", "organisation", "funding_source",
+                         "cofog_division"],
+            meta={"problem": "duplicated line (the same body, funding source and COFOG division more than once)"}),
     ]:
         suite.add_expectation(exp)
     return suite

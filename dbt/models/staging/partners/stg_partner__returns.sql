@@ -15,7 +15,7 @@ final as (
         cast(own_figure_gbp as double) as own_figure_gbp,
         nullif(trim(split_part(funding_source, ' | ', 1)), '') as funder_sector,
         nullif(trim(split_part(funding_source, ' | ', 2)), '') as funder_department,
-        nullif(trim(array_to_string(list_slice(string_split(funding_source, ' | '), 3, null), ' | ')), '') as funder_organisation,
+        nullif(trim(regexp_extract(funding_source, '^.*? \| .*? \| (.*)$', 1)), '') as funder_organisation,
         note,
         return_file,
         sheet,
