@@ -60,7 +60,8 @@ def _add_line(rf: ReturnFile, sheet: str, row_number: int, values: dict, letters
         figure = to_number(raw_figure)
     except NotANumber:
         figure = None
-        rf.problems.append(f"{rf.path.name}, sheet '{sheet}', row {row_number}, column {letters['own_figure_gbp']} "
+        where = f", sheet '{sheet}'" if sheet else ""
+        rf.problems.append(f"{rf.path.name}{where}, row {row_number}, column {letters['own_figure_gbp']} "
                            f"(own_figure_gbp): {raw_figure!r} is not a number")
     if figure is None and to_text(raw_figure) is None:
         return  # no figure given for this division: the estimate stands
@@ -149,9 +150,8 @@ def validate(rf: ReturnFile, catalogue: Catalogue) -> ReturnFile:
     df.insert(0, "line_id", range(len(df)))
     df["body_key"] = [f"{y}|{s}|{d}|{o}" for y, s, d, o in
                       zip(df.financial_year, df.sector, df.department, df.organisation)]
-    df["funding_key"] = [f"{y}|{f}" for y, f in zip(df.financial_year, df.funding_source)]
-    known_funders = {f"{y}|{body_label(s, d, o)}" for y, s, d, o in catalogue.bodies}
-    known_funders |= {f"{y}|" for y in catalogue.years}
+    df["funding_key"] = [f"{y}|{f}" if f else "" for y, f in zip(df.financial_year, df.funding_source)]
+    known_funders = {f"{y}|{body_label(s, d, o)}" for y, s, d, o in catalogue.bodies} | {""}  # "": own resources
     ensure_context()
     outcome = run_suite(returns_suite(catalogue, known_funders), df, index_column="line_id")
     for result in outcome.raw["results"]:

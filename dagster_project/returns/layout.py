@@ -15,6 +15,7 @@ COFOG_DIVISIONS = {
     "08": "Recreation, culture and religion", "09": "Education", "10": "Social protection",
 }
 
+# (header aliases accept spaces or underscores: the CSV layout uses the CSV_COLUMNS names)
 # labels in column A above the table of a body sheet, and the field each one fills
 META_LABELS = {"place": "place_id", "financial year": "financial_year", "sector": "sector",
                "department": "department", "body": "organisation"}
@@ -22,9 +23,9 @@ META_LABELS = {"place": "place_id", "financial year": "financial_year", "sector"
 TABLE_HEADERS = ["COFOG division", "Function", "Current estimate (£)", "Estimate method", "Your figure (£)",
                  "Funding source", "Note"]
 TABLE_FIELDS = [
-    Field("cofog_division", (r"^cofog division", r"^cofog")),
-    Field("own_figure_gbp", (r"^your figure", r"own figure")),
-    Field("funding_source", (r"^funding source", r"funded by")),
+    Field("cofog_division", (r"^cofog[ _]division", r"^cofog")),
+    Field("own_figure_gbp", (r"^your[ _]figure", r"own[ _]figure")),
+    Field("funding_source", (r"^funding[ _]source", r"funded[ _]by")),
     Field("note", (r"^note",), required=False),
 ]
 
@@ -32,7 +33,7 @@ CSV_COLUMNS = ["place_id", "financial_year", "sector", "department", "body", "co
                "funding_source", "note"]
 CSV_FIELDS = [
     Field("place_id", (r"^place",)),
-    Field("financial_year", (r"^financial year", r"^year")),
+    Field("financial_year", (r"^financial[ _]year", r"^year")),
     Field("sector", (r"^sector",)),
     Field("department", (r"^department",)),
     Field("organisation", (r"^body", r"^organisation")),
