@@ -218,6 +218,20 @@ def cmd_template(args) -> int:
     return 0
 
 
+def cmd_ndpb(args) -> int:
+    from .count import CountError
+    from .ndpb import get_report, render
+    from .settings import Settings
+
+    try:
+        report = get_report(Settings.from_env().warehouse, args.region, args.year)
+    except CountError as exc:
+        print(f"totalplace ndpb: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render(report))
+    return 0
+
+
 def cmd_docs(args) -> int:
     """dbt lineage docs (static, opens from disk) and the gate results of the published build."""
     import subprocess
@@ -283,6 +297,10 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--year", required=True, help="financial year, e.g. 2016-17")
     t.add_argument("--out", default="returns.xlsx")
     t.set_defaults(func=cmd_template)
+    n = sub.add_parser("ndpb", help="arm's-length bodies report for an English region and year")
+    n.add_argument("--region", required=True, help="region code (E12000007) or name (London)")
+    n.add_argument("--year", required=True, help="financial year covered by CRA 2018, e.g. 2014-15")
+    n.set_defaults(func=cmd_ndpb)
     d.add_argument("--out", default="docs_site", help="folder to write (default: docs_site/)")
     d.set_defaults(func=cmd_docs)
     sub.add_parser("status", help="per file: header row, data rows, skipped and rejected rows").set_defaults(func=cmd_status)

@@ -22,3 +22,11 @@
     select 1
   {%- endif -%}
 {%- endmacro %}
+
+{#
+  CRA sometimes prints the department itself as an organisation with another spelling
+  ("HM Revenue & Customs" under "HM Revenue and Customs"): compare the two this way. [rule: ndpb_rule]
+#}
+{% macro is_department_itself(organisation, department) -%}
+  (lower(replace({{ organisation }}, '&', 'and')) = lower(replace({{ department }}, '&', 'and')))
+{%- endmacro %}

@@ -1,0 +1,78 @@
+"""`totalplace ndpb`: the arm's-length bodies report for one English region and year, from the
+published warehouse (read-only): how much of CRA's organisation spending is matched to a directory
+body, the NDPBs delivering in the region, the directory-against-CRA reconciliation and the bodies
+that could not be linked."""
+from dataclasses import dataclass
+from pathlib import Path
+
+from .count import CountError, _close
+from .warehouse import connect
+
+
+@dataclass
+class NdpbReport:
+    region_code: str
+    region_name: str
+    financial_year: str
+    coverage: tuple | None
+    ndpbs: list[tuple]
+    reconciliation: list[tuple]
+    unmatched_directory: list[tuple]
+    unmatched_cra: list[tuple]
+
+
+def get_report(warehouse: Path, region: str, year: str, top: int = 15) -> NdpbReport:
+    if not warehouse.exists():
+        raise CountError(f"no warehouse at {warehouse}: run `totalplace build` first")
+    with connect(warehouse, read_only=True) as con:
+        regions = dict(con.execute("SELECT region_code, rgnnm FROM raw.geo_region_codes WHERE region_code LIKE 'E%'").fetchall())
+        by_name = {n.lower(): c for c, n in regions.items()}
+        code = region if region in regions else by_name.get(region.lower())
+        if code is None:
+            hints = _close(region, list(regions) + list(regions.values()))
+            raise CountError(f"unknown English region {region!r}" + (f"; close matches: {', '.join(hints)}" if hints else
+                             f"; regions: {', '.join(f'{c} ({n})' for c, n in sorted(regions.items()))}"))
+        years = [y for (y,) in con.execute("SELECT DISTINCT financial_year FROM marts.ndpb_region_coverage ORDER BY 1").fetchall()]
+        if year not in years:
+            raise CountError(f"no NDPB report for {year!r}: CRA 2018 names organisations for {years[0]} to {years[-1]}")
+        coverage = con.execute("SELECT organisation_spend_gbp, matched_gbp, matched_share, matched_organisations, "
+                               "unmatched_organisations FROM marts.ndpb_region_coverage WHERE region_code = ? AND "
+                               "financial_year = ?", [code, year]).fetchone()
+        ndpbs = con.execute("""
+            SELECT b.organisation, b.department, any_value(b.classification), sum(b.amount_gbp)
+            FROM marts.place_spend_by_body b JOIN intermediate.int_districts_described d ON d.lad_code = b.place_id
+            WHERE d.region_code = ? AND b.financial_year = ? AND b.is_ndpb
+            GROUP BY 1, 2 ORDER BY 4 DESC LIMIT ?""", [code, year, top]).fetchall()
+        reconciliation = con.execute("""
+            SELECT body_name, cra_organisation, directory_gross_gbp, cra_total_gbp, difference_gbp
+            FROM marts.ndpb_reconciliation WHERE financial_year = ?
+            ORDER BY abs(difference_gbp) DESC NULLS LAST LIMIT ?""", [year, top]).fetchall()
+        unmatched_directory = con.execute("""
+            SELECT body, department, classification, last_directory_year, amount_gbp FROM marts.ndpb_unmatched
+            WHERE side LIKE 'directory%' ORDER BY amount_gbp DESC NULLS LAST""").fetchall()
+        unmatched_cra = con.execute("""
+            SELECT c.organisation, c.department, sum(c.amount_gbp)
+            FROM staging.stg_hmt__cra c
+            JOIN marts.ndpb_unmatched u ON u.side LIKE 'CRA%' AND u.body = c.organisation AND u.department = c.department
+            WHERE c.source_id = 'cra_2018' AND c.region_code = ? AND c.financial_year = ? AND c.is_identifiable
+              AND c.sector IN ('CG', 'PC')
+            GROUP BY 1, 2 ORDER BY 3 DESC LIMIT ?""", [code, year, top]).fetchall()
+    return NdpbReport(code, regions[code], year, coverage, ndpbs, reconciliation, unmatched_directory, unmatched_cra)
+
+
+def render(r: NdpbReport) -> str:
+    m = lambda x: "-" if x is None else f"£{x / 1e6:,.1f}m"  # noqa: E731
+    spend, matched, share, n_matched, n_unmatched = r.coverage
+    lines = [f"Arm's-length bodies in {r.region_name} ({r.region_code}), {r.financial_year}",
+             f"  CRA 2018 identifiable CG+PC spending under organisations other than departments: {m(spend)}",
+             f"  matched to a counted directory body: {m(matched)} = {share:.1%} "
+             f"({n_matched} organisations matched, {n_unmatched} not)", "",
+             "  NDPBs delivering in the region (labelled inside the departments' figures, not added):"]
+    lines += [f"    {org[:58]:58} {cls or '':16} {m(a):>12}" for org, _d, cls, a in r.ndpbs]
+    lines += ["", "  Directory gross expenditure against CRA 2018 total (largest differences, national):"]
+    lines += [f"    {b[:44]:44} directory {m(d):>12}  CRA {m(c):>12}  diff {m(x):>12}" for b, _o, d, c, x in r.reconciliation]
+    lines += ["", f"  Directory bodies (counted) with no CRA 2018 line: {len(r.unmatched_directory)}; largest:"]
+    lines += [f"    {b[:58]:58} {cls or '':26} {y} {m(a):>12}" for b, _d, cls, y, a in r.unmatched_directory[:15]]
+    lines += ["", "  CRA organisations in the region with no directory body (largest):"]
+    lines += [f"    {o[:58]:58} {d[:40]:40} {m(a):>12}" for o, d, a in r.unmatched_cra]
+    return "\n".join(lines) + "\n"
