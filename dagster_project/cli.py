@@ -50,6 +50,21 @@ def _years_arg(value: str | None) -> list[str] | None:
     return known[i:j + 1]
 
 
+def _missing_relations(warehouse: Path) -> list[str]:
+    """dbt models and seeds the project now has that the published warehouse lacks: a partial build
+    reads them as they are, so after adding models a full build must come first."""
+    import json
+
+    from .transform import ensure_manifest
+    from .warehouse import connect
+
+    nodes = json.loads(ensure_manifest().read_text())["nodes"].values()
+    wanted = {f"{n['schema']}.{n.get('alias') or n['name']}" for n in nodes if n["resource_type"] in ("model", "seed")}
+    with connect(warehouse, read_only=True) as con:
+        have = {f"{s}.{t}" for s, t in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()}
+    return sorted(wanted - have)
+
+
 def cmd_build(args) -> int:
     import dagster as dg
 
@@ -64,6 +79,13 @@ def cmd_build(args) -> int:
         print(f"totalplace build --year: there is no published warehouse at {settings.warehouse} to update; "
               f"run a full `totalplace build` first", file=sys.stderr)
         return 2
+    if (args.select or years or args.returns) and settings.warehouse.exists():
+        missing = _missing_relations(settings.warehouse)
+        if missing:
+            print(f"totalplace build: the published warehouse {settings.warehouse} predates {len(missing)} model(s) or "
+                  f"seed(s) of this version ({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''}); a partial "
+                  f"build reads them as they are, so run a full `totalplace build` first", file=sys.stderr)
+            return 2
     work = working_path(settings.warehouse)
     discard(work)
     if args.returns and not settings.warehouse.exists():

@@ -59,6 +59,17 @@ class WarehouseDbtResource(DbtCliResource):
         return None
 
 
+def keep_partial_parse(run_target: Path) -> None:
+    """dagster-dbt gives each run its own target folder, seeded with dbt/target/partial_parse.msgpack.
+    Copy the run's file back, so the next run with the same profile (the same warehouse path) parses
+    only what changed: a full parse costs about 4 s more on every run (measured on a one-year run)."""
+    parsed = run_target / "partial_parse.msgpack"
+    target = Path(dbt_project.project_dir) / dbt_project.target_path
+    if parsed.exists() and target.is_dir():
+        shutil.copyfile(parsed, target / "partial_parse.msgpack.tmp")
+        os.replace(target / "partial_parse.msgpack.tmp", target / "partial_parse.msgpack")
+
+
 def dbt_definitions():
     manifest = ensure_manifest()
 
@@ -73,7 +84,9 @@ def dbt_definitions():
         # all 29 million LSOA rows in place took 4.5 GiB against 1.9 GiB (measured with --returns)
         args = ["build"] if years and years != financial_years() else ["build", "--full-refresh"]
         try:
-            yield from dbt.cli(args, context=context).stream()
+            invocation = dbt.cli(args, context=context)
+            yield from invocation.stream()
+            keep_partial_parse(Path(invocation.target_path))
         finally:
             if before is None:
                 os.environ.pop("TOTALPLACE_YEARS", None)

@@ -1,12 +1,14 @@
--- every district-year's LSOA rows add back to the district's count; a district without LSOA rows fails
+-- every district-year's LSOA rows add back to the district's count; a district without LSOA rows fails.
+-- A one-year run checks the years it replaced (macro selected_years); a full build checks them all.
 with districts as (
     select t.place_id as lad_code, t.financial_year, t.total_gbp
     from {{ ref('place_totals') }} t
     inner join {{ ref('places') }} p on p.place_id = t.place_id and p.place_kind = 'district'
+    where {{ selected_years('t.financial_year') }}
 ),
 lsoas as (
     select lad_code, financial_year, sum(amount_gbp) as lsoa_gbp, count(distinct lsoa_code) as n_lsoas
-    from {{ ref('fct_neighbourhood_spend') }} group by 1, 2
+    from {{ ref('fct_neighbourhood_spend') }} where {{ selected_years('financial_year') }} group by 1, 2
 )
 select districts.*, lsoas.lsoa_gbp, lsoas.n_lsoas
 from districts left join lsoas using (lad_code, financial_year)

@@ -1,9 +1,12 @@
--- the MSOA and ward roll-ups add back to every district-year's count
+-- the MSOA and ward roll-ups add back to every district-year's count (the years a run replaced: macro selected_years)
 with districts as (
-    select lad_code, financial_year, sum(amount_gbp) as total from {{ ref('int_district_spend_summarised') }} group by 1, 2
+    select lad_code, financial_year, sum(amount_gbp) as total from {{ ref('int_district_spend_summarised') }}
+    where {{ selected_years('financial_year') }} group by 1, 2
 ),
-msoa as (select lad_code, financial_year, sum(amount_gbp) as total from {{ ref('fct_msoa_spend') }} group by 1, 2),
-ward as (select lad_code, financial_year, sum(amount_gbp) as total from {{ ref('fct_ward_spend') }} group by 1, 2)
+msoa as (select lad_code, financial_year, sum(amount_gbp) as total from {{ ref('fct_msoa_spend') }}
+         where {{ selected_years('financial_year') }} group by 1, 2),
+ward as (select lad_code, financial_year, sum(amount_gbp) as total from {{ ref('fct_ward_spend') }}
+         where {{ selected_years('financial_year') }} group by 1, 2)
 select districts.*, msoa.total as msoa_total, ward.total as ward_total
 from districts
 left join msoa using (lad_code, financial_year)
