@@ -11,7 +11,8 @@ Figures:
   3. the LSOA mart for all years (the apportionment SQL, materialised);
   4. a typical analyst query (one place-year breakdown, read-only) latency: median and p95;
   5. the same LSOA apportionment in straightforward pandas on the same inputs, in the same run: ratio;
-  6. scale mode: the LSOA x year x segment rows multiplied synthetically, time and peak RSS per factor.
+  6. scale mode: the LSOA x year x segment rows multiplied synthetically and the mart written to a
+     DuckDB file (x1, x10; larger factors counted only), time, peak RSS and file size per factor.
 Each measured step runs in its own process so its peak RSS is its own.
 """
 from __future__ import annotations
@@ -68,6 +69,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=int, nargs="+", default=[1, 10])
     ap.add_argument("--skip-build", action="store_true", help="measure on the published warehouse")
+    ap.add_argument("--materialise-max", type=int, default=10,
+                    help="scale factors up to this are written as a table; larger ones only counted (x100 = 2.9e9 rows)")
+    ap.add_argument("--memory-limit", default="8GB", help="DuckDB memory_limit for the scale runs (spills beyond it)")
     ap.add_argument("--queries", type=int, default=50)
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="totalplace-bench-"))
@@ -128,19 +132,35 @@ def main() -> int:
               f"{r['rows']:,} rows in {r['compute_s']:.1f} s (process {r['seconds']:.1f} s, peak RSS "
               f"{r['peak_rss_mib']:.0f} MiB); SQL is {r['compute_s'] / sql_s:.1f}x faster than pandas "
               f"(compute only, both materialising all {r['rows']:,} rows)", flush=True)
-        print("6. scale mode (LSOA x year x segment rows multiplied; SQL path, aggregated to district-year so the "
-              "result is checkable):", flush=True)
+        print(f"6. scale mode (LSOA x year x segment rows multiplied; the LSOA mart written to a fresh DuckDB file "
+              f"as dbt writes it, memory_limit {args.memory_limit}; factors above x{args.materialise_max} are only "
+              f"aggregated):", flush=True)
         base = None
         for k in args.scale:
             rep = "" if k == 1 else f"CROSS JOIN range({k}) AS copies(i)"
+            share = SHARE_SQL.format(k=k, replicate=rep).replace("intermediate.", "w.intermediate.")
+            materialise = k <= args.materialise_max
+            out = work / f"scale_x{k}.duckdb"
+            step = (f"con.execute({('CREATE TABLE lsoa_spend AS ' + share)!r})\n"
+                    "n, total = con.execute('SELECT count(*), sum(amount_gbp) FROM lsoa_spend').fetchone()\n"
+                    if materialise else
+                    f"n, total = con.execute({('SELECT count(*), sum(amount_gbp) FROM (' + share + ')')!r}).fetchone()\n")
+            target = str(out) if materialise else ":memory:"
+            settings = ["SET preserve_insertion_order=false", "SET enable_progress_bar=false",
+                        f"SET memory_limit='{args.memory_limit}'", f"SET temp_directory='{work / 'spill'}'",
+                        f"ATTACH '{wh}' AS w (READ_ONLY)"]
             r = run_measured(
-                "import duckdb\n"
-                f"con = duckdb.connect({wh!r}, read_only=True)\n"
-                "con.execute('SET preserve_insertion_order=false'); con.execute('SET enable_progress_bar=false')\n"
-                f"n, total = con.execute('''SELECT count(*), sum(amount_gbp) FROM ({SHARE_SQL.format(k=k, replicate=rep)})''').fetchone()\n"
-                "result = {'rows': n, 'total': total}\n")
+                "import duckdb, os\n"
+                f"con = duckdb.connect({target!r})\n"
+                f"for stmt in {settings!r}:\n"
+                "    con.execute(stmt)\n"
+                + step +
+                "con.close()\n"
+                f"result = {{'rows': n, 'total': total, 'file_gb': os.path.getsize({target!r}) / 1e9 if {materialise} else 0}}\n")
+            out.unlink(missing_ok=True)
             base = base or r
-            print(f"   x{k:<4} {r['rows']:>14,} rows  {r['seconds']:7.1f} s  peak RSS {r['peak_rss_mib']:7.0f} MiB  "
+            print(f"   x{k:<4} {'written' if materialise else 'counted':8} {r['rows']:>14,} rows  {r['seconds']:7.1f} s  "
+                  f"peak RSS {r['peak_rss_mib']:7.0f} MiB  file {r['file_gb']:5.1f} GB  "
                   f"time/row vs x1: {(r['seconds'] / r['rows']) / (base['seconds'] / base['rows']):.2f}  "
                   f"total conserved: {abs(r['total'] - base['total']) < 1e-3 * abs(base['total'])}", flush=True)
     finally:
