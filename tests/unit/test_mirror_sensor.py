@@ -9,13 +9,19 @@ import dagster as dg
 from dagster_project.sensors import build_mirror_sensor
 
 
-def test_sensor_notices_a_changed_manifest_file(manifest, mirror, tmp_path, monkeypatch):
+def small_mirror(manifest, mirror, tmp_path, monkeypatch, source_ids):
+    """A mirror folder holding copies of a few real files, set as TOTALPLACE_MIRROR."""
     m = tmp_path / "mirror"
-    for sid in ("un_cofog", "geo_region_codes"):
+    for sid in source_ids:
         target = m / manifest[sid].mirror_path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(mirror / manifest[sid].mirror_path, target)
     monkeypatch.setenv("TOTALPLACE_MIRROR", str(m))
+    return m
+
+
+def test_sensor_notices_a_changed_manifest_file(manifest, mirror, tmp_path, monkeypatch):
+    m = small_mirror(manifest, mirror, tmp_path, monkeypatch, ("un_cofog", "geo_region_codes"))
     sensor = build_mirror_sensor("refresh_from_mirror")
 
     ctx = dg.build_sensor_context()
@@ -39,11 +45,7 @@ def test_sensor_notices_a_changed_manifest_file(manifest, mirror, tmp_path, monk
 def test_sensor_requests_everything_downstream_of_the_changed_family(manifest, mirror, tmp_path, monkeypatch):
     from dagster_project.definitions import defs
 
-    m = tmp_path / "mirror"
-    target = m / manifest["un_cofog"].mirror_path
-    target.parent.mkdir(parents=True)
-    shutil.copy(mirror / manifest["un_cofog"].mirror_path, target)
-    monkeypatch.setenv("TOTALPLACE_MIRROR", str(m))
+    small_mirror(manifest, mirror, tmp_path, monkeypatch, ("un_cofog",))
     sensor = build_mirror_sensor("refresh_from_mirror")
     request = sensor(dg.build_sensor_context(cursor=json.dumps({"un_cofog": "0:0"}),
                                              repository_def=defs.get_repository_def()))
@@ -53,12 +55,7 @@ def test_sensor_requests_everything_downstream_of_the_changed_family(manifest, m
 
 
 def test_a_changed_return_requests_its_financial_year_only(manifest, mirror, tmp_path, monkeypatch):
-    m = tmp_path / "mirror"
-    for sid in ("rs_2016_17", "un_cofog"):
-        target = m / manifest[sid].mirror_path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(mirror / manifest[sid].mirror_path, target)
-    monkeypatch.setenv("TOTALPLACE_MIRROR", str(m))
+    small_mirror(manifest, mirror, tmp_path, monkeypatch, ("rs_2016_17", "un_cofog"))
     sensor = build_mirror_sensor("refresh_from_mirror")
     ctx = dg.build_sensor_context()
     sensor(ctx)
