@@ -6,6 +6,7 @@ import os
 import resource
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -119,10 +120,14 @@ def cmd_build(args) -> int:
           flush=True)
     job = dg.define_asset_job("totalplace_build", selection=selection, executor_def=dg.in_process_executor)
     defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
-    result = defs.get_job_def("totalplace_build").execute_in_process(
-        raise_on_error=False, instance=dg.DagsterInstance.ephemeral(),
-        tags={"dagster/asset_partition_range_start": run_years[0], "dagster/asset_partition_range_end": run_years[-1]},
-        run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}})
+    # the run's own artefacts go to a folder removed as soon as the run is over
+    with tempfile.TemporaryDirectory(prefix="totalplace-run-") as run_dir:
+        instance = dg.DagsterInstance.ephemeral(tempdir=run_dir)
+        result = defs.get_job_def("totalplace_build").execute_in_process(
+            raise_on_error=False, instance=instance,
+            tags={"dagster/asset_partition_range_start": run_years[0], "dagster/asset_partition_range_end": run_years[-1]},
+            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}})
+        instance.dispose()
     print(f"  [{time.perf_counter() - t0:5.1f}s] run finished", flush=True)
     failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
     failed_steps = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"
@@ -327,7 +332,15 @@ def main(argv: list[str] | None = None) -> int:
     d.set_defaults(func=cmd_docs)
     sub.add_parser("status", help="per file: header row, data rows, skipped and rejected rows").set_defaults(func=cmd_status)
     args = p.parse_args(argv)
-    return args.func(args)
+    rc = args.func(args)
+    if argv is None:
+        # Run as the `totalplace` command: everything is written, closed and removed by now, and the
+        # interpreter's own teardown of the Dagster, dbt and GE modules takes 1-2 s more (measured), so
+        # leave at once.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(rc)
+    return rc
 
 
 if __name__ == "__main__":

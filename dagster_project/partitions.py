@@ -2,9 +2,9 @@
 
 One published RS file is one financial year, so the raw RS table is partitioned by the year of its
 files (read from the manifest's ``financial_years`` column) and a year can be re-parsed alone. The dbt
-models share the same partitions: a run for some years passes them to dbt as ``--vars {years: [...]}``;
-the LSOA, MSOA and ward marts (tens of millions of rows) then replace only those years' rows, and the
-smaller models are rebuilt whole from the raw tables, which hold every year.
+models share the same partitions: a run for some years passes them to dbt in TOTALPLACE_YEARS. The
+tables are rebuilt from the raw tables, which hold every year (seconds); the neighbourhood marts are
+views, always current; the gates check the years the run covers.
 
 The CRA, ONS and other multi-year files are not partitioned: each file covers several years.
 """

@@ -4,8 +4,8 @@ dbt sources named raw.<table> map to the Dagster raw assets ["raw", <table>], so
 (blocking asset check) stops every model that reads that table.
 
 The models are partitioned by financial year like the RS returns (partitions.py): a run for some
-years passes them to dbt in TOTALPLACE_YEARS (macro selected_years); the LSOA, MSOA and ward marts replace only those years'
-rows and the rest are rebuilt whole (they take seconds).
+years passes them to dbt in TOTALPLACE_YEARS (macro selected_years), which the year-scoped gates read;
+the tables are rebuilt whole (seconds) and the neighbourhood marts are views.
 """
 import functools
 import importlib.metadata
@@ -20,7 +20,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
-from .partitions import financial_year_partitions, financial_years, partition_years
+from .partitions import financial_year_partitions, partition_years
 from .settings import DBT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
@@ -35,8 +35,9 @@ def dbt_executable() -> str:
 def ensure_manifest() -> Path:
     """Parse the dbt project if its manifest is missing or older than any model, seed or YAML."""
     manifest = dbt_project.manifest_path
-    newest = max(p.stat().st_mtime for p in [*DBT_DIR.rglob("*.sql"), *DBT_DIR.rglob("*.yml"), *DBT_DIR.rglob("*.md"),
-                                              *(DBT_DIR.parent / "seeds").glob("*")] if "target" not in p.parts)
+    sources = [p for folder in ("models", "macros", "tests", "docs") for p in (DBT_DIR / folder).rglob("*")]
+    sources += [*DBT_DIR.glob("*.yml"), *(DBT_DIR.parent / "seeds").glob("*")]
+    newest = max(p.stat().st_mtime for p in sources)
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         env = {**os.environ}
         env.setdefault("TOTALPLACE_WAREHOUSE", str(DBT_DIR.parent / "warehouse" / "totalplace.duckdb"))
@@ -59,6 +60,9 @@ class WarehouseDbtResource(DbtCliResource):
         return None
 
 
+KEEP_RUN_FOLDERS = 5
+
+
 def keep_partial_parse(run_target: Path) -> None:
     """dagster-dbt gives each run its own target folder, seeded with dbt/target/partial_parse.msgpack.
     Copy the run's file back, so the next run with the same profile (the same warehouse path) parses
@@ -68,6 +72,10 @@ def keep_partial_parse(run_target: Path) -> None:
     if parsed.exists() and target.is_dir():
         shutil.copyfile(parsed, target / "partial_parse.msgpack.tmp")
         os.replace(target / "partial_parse.msgpack.tmp", target / "partial_parse.msgpack")
+    # each run leaves a folder of compiled SQL and logs in dbt/target: keep the last few for debugging
+    runs = sorted((p for p in target.glob("dbt_models-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    for old in runs[:-KEEP_RUN_FOLDERS]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def dbt_definitions():
@@ -80,9 +88,7 @@ def dbt_definitions():
         context.log.info(f"dbt build for financial year(s) {', '.join(years) or 'all'} (TOTALPLACE_YEARS)")
         before = os.environ.get("TOTALPLACE_YEARS")
         os.environ["TOTALPLACE_YEARS"] = ",".join(years)  # read by the macro selected_years
-        # a run over every year rebuilds the year-incremental marts whole (one CREATE TABLE AS): replacing
-        # all 29 million LSOA rows in place took 4.5 GiB against 1.9 GiB (measured with --returns)
-        args = ["build"] if years and years != financial_years() else ["build", "--full-refresh"]
+        args = ["build"]
         try:
             invocation = dbt.cli(args, context=context)
             yield from invocation.stream()

@@ -3,8 +3,7 @@
   environment variable TOTALPLACE_YEARS (comma-separated, e.g. `2016-17`); an empty or unset value
   (a plain `dbt build`) covers every year. An environment variable rather than a dbt var because a
   changed `--vars` makes dbt re-parse the whole project (measured: +4 s on each one-year run).
-  The LSOA, MSOA and ward marts are incremental by year: `yearly_replace()` deletes the covered
-  years' rows before the model inserts them again, so re-running one year leaves the others alone.
+  The gates on the neighbourhood views check the years a run rebuilt.
 #}
 {% macro selected_years(column='financial_year') -%}
   {%- set years = env_var('TOTALPLACE_YEARS', '').split(',') | map('trim') | reject('equalto', '') | list -%}
@@ -15,13 +14,6 @@
   {%- endif -%}
 {%- endmacro %}
 
-{% macro yearly_replace() -%}
-  {%- if is_incremental() -%}
-    delete from {{ this }} where {{ selected_years('financial_year') }}
-  {%- else -%}
-    select 1
-  {%- endif -%}
-{%- endmacro %}
 
 {#
   CRA sometimes prints the department itself as an organisation with another spelling

@@ -26,7 +26,6 @@ final as (
         district_spend.amount_gbp * shares.district_share as amount_gbp
     from district_spend
     inner join shares on shares.lad_code = district_spend.lad_code
-    where {{ selected_years('district_spend.financial_year') }}
 )
 
 select * from final

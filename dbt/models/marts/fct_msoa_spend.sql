@@ -1,3 +1,4 @@
 -- The LSOA estimates added up to MSOAs (seed lsoa_to_msoa). [rule: neighbourhood_rule]
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ yearly_replace() }}") }}
+-- a view like fct_neighbourhood_spend: computed when read, always current
+{{ config(materialized='view') }}
 {{ rollup_from_lsoas('msoa') }}

@@ -1,7 +1,9 @@
 -- Each district's count shared over its LSOAs by their mid-2018 populations. [rule: neighbourhood_rule]
--- 29 million rows: kept lean (LSOA attributes are in dim_lsoa) and incremental by financial year, so a
--- one-year run replaces that year's rows only (macro selected_years).
-{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ yearly_replace() }}") }}
+-- 29 million rows that are a product of two small tables (289k district segments x 33k LSOA shares):
+-- a view, not a table. Writing the rows cost 15 s of every build and 0.5 GB of warehouse, and any
+-- query over them (one LSOA, one district, a national decile table) computes them in well under a
+-- second (benchmarks/run.py). It is always current: a one-year run changes the segments it reads.
+{{ config(materialized='view') }}
 
 with district_spend as (
     select * from {{ ref('int_district_spend_summarised') }}
@@ -24,7 +26,6 @@ final as (
         district_spend.amount_gbp * lsoas.district_share as amount_gbp
     from district_spend
     inner join lsoas on lsoas.lad_code = district_spend.lad_code
-    where {{ selected_years('district_spend.financial_year') }}
 )
 
 select * from final
