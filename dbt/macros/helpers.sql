@@ -22,3 +22,17 @@
 {% macro is_department_itself(organisation, department) -%}
   (lower(replace({{ organisation }}, '&', 'and')) = lower(replace({{ department }}, '&', 'and')))
 {%- endmacro %}
+
+{#
+  Tables built per financial year (int_spend_with_returns, fct_place_spend,
+  int_district_spend_summarised) are incremental: a run deletes the years it covers, then inserts
+  them again from its inputs filtered to those years, so a one-year run leaves the other years'
+  rows as they were. A first build (no table yet) creates the table from every year it covers.
+#}
+{% macro delete_selected_years() -%}
+  {%- if is_incremental() -%}
+    delete from {{ this }} where {{ selected_years('financial_year') }}
+  {%- else -%}
+    select 1
+  {%- endif -%}
+{%- endmacro %}

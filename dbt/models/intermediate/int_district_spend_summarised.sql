@@ -1,7 +1,11 @@
 -- Each district's count by year, COFOG division and group and sector (departments, bodies, sources
--- and methods added together): what the neighbourhood estimates share out.
+-- and methods added together): what the neighbourhood estimates share out. Incremental by financial
+-- year (macro delete_selected_years).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_selected_years() }}") }}
 with spend as (
     select * from {{ ref('fct_place_spend') }}
+    where {{ selected_years('financial_year') }}
 ),
 
 districts as (

@@ -1,13 +1,17 @@
 -- Every district's spending rows with the partner returns applied: a body's own figure replaces its
 -- estimate in the returning place, the rest of its regional figure is re-apportioned over the
 -- region's other districts, and money funded by another counted body is taken off the funder.
--- [rule: returns_rule]
+-- [rule: returns_rule] Incremental by financial year (macro delete_selected_years).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_selected_years() }}") }}
 with estimates as (
     select lad_code, financial_year, cofog_division, cofog_group, sector, department, organisation, source_id, method, amount_gbp
     from {{ ref('int_lg_current_apportioned') }}
+    where {{ selected_years('financial_year') }}
     union all
     select lad_code, financial_year, cofog_division, cofog_group, sector, department, organisation, source_id, method, amount_gbp
     from {{ ref('int_cra_apportioned') }}
+    where {{ selected_years('financial_year') }}
 ),
 
 districts as (
@@ -24,6 +28,7 @@ population as (
 
 returns as (
     select * from {{ ref('stg_partner__returns') }}
+    where {{ selected_years('financial_year') }}
 ),
 
 -- the body's estimate in each district, year and division, and its regional total

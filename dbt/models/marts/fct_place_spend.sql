@@ -2,8 +2,12 @@
 -- COFOG division and group, sector, department and body, source and method. A multi-district place
 -- is the sum of its districts. [rule: count_rule]
 -- Partner returns are applied upstream (int_spend_with_returns). [rule: returns_rule]
+-- Incremental by financial year (macro delete_selected_years).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_selected_years() }}") }}
 with district_spend as (
     select * from {{ ref('int_spend_with_returns') }}
+    where {{ selected_years('financial_year') }}
 ),
 
 places as (
