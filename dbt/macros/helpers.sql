@@ -39,3 +39,13 @@
     select 1
   {%- endif -%}
 {%- endmacro %}
+
+{#
+  The same body's figure for the same year and COFOG division on both sides of a join: the cell a
+  partner return replaces. [rule: returns_rule]
+#}
+{% macro same_body_cell(left, right) -%}
+  {{ left }}.financial_year = {{ right }}.financial_year and {{ left }}.sector = {{ right }}.sector
+  and {{ left }}.department = {{ right }}.department and {{ left }}.organisation = {{ right }}.organisation
+  and {{ left }}.cofog_division = {{ right }}.cofog_division
+{%- endmacro %}

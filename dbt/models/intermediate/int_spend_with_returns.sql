@@ -62,9 +62,7 @@ weighted as (
              else population.population / sum(population.population) over place_cell end as weight
     from body_returned
     left join body_cells
-        on body_cells.lad_code = body_returned.lad_code and body_cells.financial_year = body_returned.financial_year
-        and body_cells.sector = body_returned.sector and body_cells.department = body_returned.department
-        and body_cells.organisation = body_returned.organisation and body_cells.cofog_division = body_returned.cofog_division
+        on body_cells.lad_code = body_returned.lad_code and {{ same_body_cell('body_cells', 'body_returned') }}
     inner join population
         on population.lad_code = body_returned.lad_code and population.financial_year = body_returned.financial_year
     window place_cell as (partition by body_returned.place_id, body_returned.financial_year, body_returned.sector,
@@ -101,13 +99,9 @@ kept as (
     from estimates
     inner join districts on districts.lad_code = estimates.lad_code
     left join weighted
-        on weighted.lad_code = estimates.lad_code and weighted.financial_year = estimates.financial_year
-        and weighted.sector = estimates.sector and weighted.department = estimates.department
-        and weighted.organisation = estimates.organisation and weighted.cofog_division = estimates.cofog_division
+        on weighted.lad_code = estimates.lad_code and {{ same_body_cell('weighted', 'estimates') }}
     left join factors
-        on factors.region_code = districts.region_code and factors.financial_year = estimates.financial_year
-        and factors.sector = estimates.sector and factors.department = estimates.department
-        and factors.organisation = estimates.organisation and factors.cofog_division = estimates.cofog_division
+        on factors.region_code = districts.region_code and {{ same_body_cell('factors', 'estimates') }}
     where weighted.lad_code is null  -- the returning districts' estimates are replaced
 ),
 
@@ -125,9 +119,7 @@ transfers as (
            -returns.own_figure_gbp * weighted.weight as amount_gbp, returns.return_reference
     from returns
     inner join weighted
-        on weighted.place_id = returns.place_id and weighted.financial_year = returns.financial_year
-        and weighted.sector = returns.sector and weighted.department = returns.department
-        and weighted.organisation = returns.organisation and weighted.cofog_division = returns.cofog_division
+        on weighted.place_id = returns.place_id and {{ same_body_cell('weighted', 'returns') }}
     where returns.funder_organisation is not null
 ),
 
