@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -34,28 +35,25 @@ def cmd_pull(args) -> int:
 
 def _years_arg(value: str | None) -> list[str] | None:
     """--year 2016-17 or --year 2015-16..2017-18 -> the partition keys it covers (checked against the manifest)."""
-    from .partitions import financial_years
+    from .partitions import financial_years, year_range
 
     if not value:
         return None
     known = financial_years()
     first, _, last = value.partition("..")
-    last = last or first
-    unknown = [y for y in (first, last) if y not in known]
+    unknown = [y for y in (first, last or first) if y not in known]
     if unknown:
         raise SystemExit(f"totalplace build: unknown financial year {unknown[0]!r}; the yearly returns cover "
                          f"{known[0]} to {known[-1]} (write e.g. --year 2016-17 or --year 2015-16..2017-18)")
-    i, j = known.index(first), known.index(last)
-    if i > j:
+    years = year_range(first, last or first, known)
+    if not years:
         raise SystemExit(f"totalplace build: --year {value}: the first year comes after the last")
-    return known[i:j + 1]
+    return years
 
 
 def _missing_relations(warehouse: Path) -> list[str]:
     """dbt models and seeds the project now has that the published warehouse lacks: a partial build
     reads them as they are, so after adding models a full build must come first."""
-    import json
-
     from .transform import ensure_manifest
     from .warehouse import connect
 
@@ -76,11 +74,12 @@ def cmd_build(args) -> int:
     t0 = time.perf_counter()
     settings = Settings.from_env()
     years = _years_arg(args.year)
-    if years and not settings.warehouse.exists():
-        print(f"totalplace build --year: there is no published warehouse at {settings.warehouse} to update; "
-              f"run a full `totalplace build` first", file=sys.stderr)
+    partial = bool(args.select or years or args.returns)
+    if (years or args.returns) and not settings.warehouse.exists():
+        print(f"totalplace build {'--year' if years else '--returns'}: there is no published warehouse at "
+              f"{settings.warehouse} to update; run a full `totalplace build` first", file=sys.stderr)
         return 2
-    if (args.select or years or args.returns) and settings.warehouse.exists():
+    if partial and settings.warehouse.exists():
         missing = _missing_relations(settings.warehouse)
         if missing:
             print(f"totalplace build: the published warehouse {settings.warehouse} predates {len(missing)} model(s) or "
@@ -89,11 +88,7 @@ def cmd_build(args) -> int:
             return 2
     work = working_path(settings.warehouse)
     discard(work)
-    if args.returns and not settings.warehouse.exists():
-        print(f"totalplace build --returns: there is no published warehouse at {settings.warehouse} to update; "
-              f"run a full `totalplace build` first", file=sys.stderr)
-        return 2
-    if (args.select or years or args.returns) and settings.warehouse.exists():
+    if partial and settings.warehouse.exists():
         # a partial build starts from the published warehouse, so what is not selected is kept
         shutil.copyfile(settings.warehouse, work)
         print(f"  [{time.perf_counter() - t0:5.1f}s] copied the published warehouse to start from", flush=True)
@@ -177,8 +172,6 @@ def _summary(path: Path) -> None:
     print(f"  {'raw table':32} {'files':>5} {'data rows':>10} {'skipped':>8} {'rejected':>8}")
     for t, f, d, s, r in rows:
         print(f"  {t:32} {f:>5} {d:>10,} {s:>8,} {r:>8,}")
-    import json
-
     for name, status, lines, problems in returns:
         problems = json.loads(problems)
         print(f"  partner return {name}: {status}, {lines} line(s)" + (":" if problems else ""))
@@ -318,7 +311,6 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--year", required=True)
     r.add_argument("--out", default="report.html")
     r.set_defaults(func=cmd_report)
-    d = sub.add_parser("docs", help="static lineage docs and gate results for auditors")
     t = sub.add_parser("template", help="write the local spend return workbook for a place and year")
     t.add_argument("--place", required=True, help="place id (E09000012, tp_kent) or district name")
     t.add_argument("--year", required=True, help="financial year, e.g. 2016-17")
@@ -328,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("--region", required=True, help="region code (E12000007) or name (London)")
     n.add_argument("--year", required=True, help="financial year covered by CRA 2018, e.g. 2014-15")
     n.set_defaults(func=cmd_ndpb)
+    d = sub.add_parser("docs", help="static lineage docs and gate results for auditors")
     d.add_argument("--out", default="docs_site", help="folder to write (default: docs_site/)")
     d.set_defaults(func=cmd_docs)
     sub.add_parser("status", help="per file: header row, data rows, skipped and rejected rows").set_defaults(func=cmd_status)

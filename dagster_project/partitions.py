@@ -28,6 +28,12 @@ def financial_years(sources: list[Source] | None = None) -> list[str]:
     return sorted(years)
 
 
+def year_range(first: str, last: str, known: list[str] | None = None) -> list[str]:
+    """The known financial years from ``first`` to ``last`` inclusive (empty if first comes after last)."""
+    known = financial_years() if known is None else known
+    return known[known.index(first):known.index(last) + 1]
+
+
 def financial_year_partitions(sources: list[Source] | None = None) -> dg.StaticPartitionsDefinition:
     return dg.StaticPartitionsDefinition(financial_years(sources))
 
@@ -49,6 +55,6 @@ def run_years(context) -> list[str] | None:
         return [tags["dagster/partition"]]
     start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
     if start in known and end in known:
-        years = known[known.index(start):known.index(end) + 1]
+        years = year_range(start, end, known)
         return None if years == known else years
     return None

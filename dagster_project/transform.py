@@ -88,9 +88,8 @@ def dbt_definitions():
         context.log.info(f"dbt build for financial year(s) {', '.join(years) or 'all'} (TOTALPLACE_YEARS)")
         before = os.environ.get("TOTALPLACE_YEARS")
         os.environ["TOTALPLACE_YEARS"] = ",".join(years)  # read by the macro selected_years
-        args = ["build"]
         try:
-            invocation = dbt.cli(args, context=context)
+            invocation = dbt.cli(["build"], context=context)
             yield from invocation.stream()
             keep_partial_parse(Path(invocation.target_path))
         finally:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,15 @@ def built_warehouse(tmp_path_factory, mirror):
     proc = run_cli(["build"], env)
     assert proc.returncode == 0, f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
     return {"env": env, "warehouse": Path(env["TOTALPLACE_WAREHOUSE"]), "stdout": proc.stdout, "base": base}
+
+
+def published_copy(built_warehouse, base: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the built warehouse published under ``base`` (so a test may build over it) and the
+    environment that points the CLI at it."""
+    published = base / "warehouse" / "totalplace.duckdb"
+    published.parent.mkdir(parents=True)
+    shutil.copyfile(built_warehouse["warehouse"], published)
+    return published, {**built_warehouse["env"], "TOTALPLACE_WAREHOUSE": str(published)}
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,9 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..settings import SEEDS_DIR
+import yaml
+
+from ..settings import DBT_DIR, SEEDS_DIR
 from ..warehouse import connect
 
 BODIES_SQL = """
@@ -29,10 +31,17 @@ class Catalogue:
     bodies: frozenset[tuple[str, str, str, str]]   # (financial_year, sector, department, organisation)
 
 
-def load_catalogue(warehouse: Path, first_year: int = 2008, last_year: int = 2017) -> Catalogue:
+def count_years() -> frozenset[str]:
+    """The financial years of the count: the dbt vars first_count_year and last_count_year."""
+    dbt_vars = yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text())["vars"]
+    return frozenset(f"{y}-{(y + 1) % 100:02d}"
+                     for y in range(int(dbt_vars["first_count_year"]), int(dbt_vars["last_count_year"]) + 1))
+
+
+def load_catalogue(warehouse: Path) -> Catalogue:
     with open(SEEDS_DIR / "places.csv", newline="", encoding="utf-8") as fh:
         places = frozenset(r["place_id"] for r in csv.DictReader(fh))
-    years = frozenset(f"{y}-{(y + 1) % 100:02d}" for y in range(first_year, last_year + 1))
+    years = count_years()
     with connect(warehouse, read_only=True) as con:
         bodies = frozenset(tuple(r) for r in con.execute(BODIES_SQL).fetchall())
     return Catalogue(places, years, bodies)

@@ -35,14 +35,16 @@ class ReturnFile:
     def accepted(self) -> bool:
         return not self.problems and bool(self.lines)
 
+    def at(self, sheet: str, row, column: str, name: str) -> str:
+        """Where a problem is, e.g. "r.xlsx, sheet '003 Academies', row 12, column E (own_figure_gbp)"."""
+        return (f"{self.path.name}" + (f", sheet '{sheet}'" if sheet else "") + f", row {row}"
+                + (f", column {column}" if column else "") + f" ({name})")
+
     def where(self, i: int, name: str) -> str:
-        """file, sheet, row and column of a line's field, e.g. "r.xlsx, sheet '003 Academies', row 12, column E"."""
+        """Where a line's field came from (a field above the table has its own row, e.g. B6)."""
         line = self.lines[i]
-        ref = self.cells.get((i, name), "").split("!")[-1]
-        m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
-        row, column = (m.group(2), f", column {m.group(1)}") if m else (line["row_number"], "")
-        sheet = f", sheet '{line['sheet']}'" if line["sheet"] else ""
-        return f"{self.path.name}{sheet}, row {row}{column} ({name})"
+        m = re.fullmatch(r"([A-Z]+)(\d+)", self.cells.get((i, name), "").split("!")[-1])
+        return self.at(line["sheet"], m.group(2) if m else line["row_number"], m.group(1) if m else "", name)
 
 
 def _division(value) -> str | None:
@@ -60,9 +62,8 @@ def _add_line(rf: ReturnFile, sheet: str, row_number: int, values: dict, letters
         figure = to_number(raw_figure)
     except NotANumber:
         figure = None
-        where = f", sheet '{sheet}'" if sheet else ""
-        rf.problems.append(f"{rf.path.name}{where}, row {row_number}, column {letters['own_figure_gbp']} "
-                           f"(own_figure_gbp): {raw_figure!r} is not a number")
+        rf.problems.append(f"{rf.at(sheet, row_number, letters['own_figure_gbp'], 'own_figure_gbp')}: "
+                           f"{raw_figure!r} is not a number")
     if figure is None and to_text(raw_figure) is None:
         return  # no figure given for this division: the estimate stands
     i = len(rf.lines)

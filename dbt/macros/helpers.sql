@@ -49,3 +49,11 @@
   and {{ left }}.department = {{ right }}.department and {{ left }}.organisation = {{ right }}.organisation
   and {{ left }}.cofog_division = {{ right }}.cofog_division
 {%- endmacro %}
+
+{#
+  A money cell printed as text ("£2, 767, 639", "£44,240,000") as pounds; null where no plain figure
+  is printed ("See entry for ...", "< 5000", "-"). [rule: ndpb_rule]
+#}
+{% macro parse_pounds(column) -%}
+  try_cast(replace(replace(regexp_extract({{ column }}, '^\s*£?\s*([0-9][0-9,\s]*(\.[0-9]+)?)\s*$', 1), ',', ''), ' ', '') as double)
+{%- endmacro %}

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 
 import duckdb
 import openpyxl
 import pytest
-from conftest import run_cli
+from conftest import published_copy, run_cli
 
 from dagster_project.returns.catalogue import load_catalogue
 from dagster_project.returns.ingest import read_return, validate
@@ -43,10 +42,8 @@ def estimate(con, body, division="09"):
 @pytest.fixture(scope="module")
 def round_trip(built_warehouse, tmp_path_factory):
     base = tmp_path_factory.mktemp("returns")
-    published = base / "warehouse" / "totalplace.duckdb"
-    published.parent.mkdir()
-    shutil.copyfile(built_warehouse["warehouse"], published)
-    env = {**built_warehouse["env"], "TOTALPLACE_WAREHOUSE": str(published), "TOTALPLACE_RETURNS": str(base / "in")}
+    published, env = published_copy(built_warehouse, base)
+    env["TOTALPLACE_RETURNS"] = str(base / "in")
     template = base / "hackney_2016-17.xlsx"
     made = run_cli(["template", "--place", PLACE, "--year", YEAR, "--out", str(template)], env)
     assert made.returncode == 0, made.stderr

@@ -2,7 +2,6 @@
 re-running one year on top of the published warehouse without changing the others."""
 from __future__ import annotations
 
-import shutil
 
 import dagster as dg
 import duckdb
@@ -13,7 +12,7 @@ from dagster_project.partitions import financial_year_partitions, financial_year
 from dagster_project.pull import pull
 from dagster_project.raw.assets import raw_asset
 from dagster_project.resources import TotalplaceConfig
-from conftest import run_cli
+from conftest import published_copy, run_cli
 
 
 def test_partitions_are_the_years_of_the_rs_files(manifest):
@@ -60,10 +59,7 @@ def _snapshot(path):
 
 
 def test_build_one_year_reruns_that_year_alone(built_warehouse, tmp_path):
-    published = tmp_path / "warehouse" / "totalplace.duckdb"
-    published.parent.mkdir()
-    shutil.copyfile(built_warehouse["warehouse"], published)
-    env = {**built_warehouse["env"], "TOTALPLACE_WAREHOUSE": str(published)}
+    published, env = published_copy(built_warehouse, tmp_path)
     before = _snapshot(published)
 
     proc = run_cli(["build", "--year", "2016-17"], env)

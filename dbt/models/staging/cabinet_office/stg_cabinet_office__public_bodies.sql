@@ -18,11 +18,9 @@ final as (
         coalesce(department, '') as directory_department,
         classification,
         government_funding as government_funding_published,
-        try_cast(replace(replace(regexp_extract(government_funding, '^\s*£?\s*([0-9][0-9,\s]*(\.[0-9]+)?)\s*$', 1), ',', ''), ' ', '') as double)
-            as government_funding_gbp,
+        {{ parse_pounds('government_funding') }} as government_funding_gbp,
         total_gross_expenditure as total_gross_expenditure_published,
-        try_cast(replace(replace(regexp_extract(total_gross_expenditure, '^\s*£?\s*([0-9][0-9,\s]*(\.[0-9]+)?)\s*$', 1), ',', ''), ' ', '') as double)
-            as total_gross_expenditure_gbp
+        {{ parse_pounds('total_gross_expenditure') }} as total_gross_expenditure_gbp
     from source
     where body_name is not null
       -- a note printed in the body column with nothing else on its row (2015: "arm's length bodies
