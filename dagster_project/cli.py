@@ -65,6 +65,18 @@ def _missing_relations(warehouse: Path) -> list[str]:
 
 
 def cmd_build(args) -> int:
+    from .checks.ge import start_worker, stop_worker
+
+    # Great Expectations (about 3 s to import) loads in its own process while this one loads Dagster and dbt;
+    # forked now, before any thread exists
+    start_worker()
+    try:
+        return _build(args)
+    finally:
+        stop_worker()
+
+
+def _build(args) -> int:
     import dagster as dg
 
     from .partitions import YEARLY_RAW_TABLES, financial_years
@@ -118,7 +130,7 @@ def cmd_build(args) -> int:
     # the run's own artefacts go to a folder removed as soon as the run is over
     with tempfile.TemporaryDirectory(prefix="totalplace-run-") as run_dir:
         instance = dg.DagsterInstance.ephemeral(tempdir=run_dir)
-        result = defs.get_job_def("totalplace_build").execute_in_process(
+        result = defs.resolve_job_def("totalplace_build").execute_in_process(
             raise_on_error=False, instance=instance,
             tags={"dagster/asset_partition_range_start": run_years[0], "dagster/asset_partition_range_end": run_years[-1]},
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}})

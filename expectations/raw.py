@@ -10,9 +10,10 @@ table's default.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import great_expectations as gx
-import great_expectations.expectations as gxe
+if TYPE_CHECKING:  # GE is imported where a suite is built (dagster_project/checks/ge.py)
+    import great_expectations as gx
 
 AREA = r"^[EWSNK]\d{8}$"
 
@@ -104,6 +105,9 @@ SUITES: dict[str, RawSuite] = {s.table: s for s in [
 
 def expectation_suite(spec: RawSuite, present_columns: set[str]) -> gx.ExpectationSuite:
     """The GE suite for one raw table (row-level part; per-file counts are a second, small suite)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
     suite = gx.ExpectationSuite(name=f"raw.{spec.table}")
     for c in spec.columns:
         suite.add_expectation(gxe.ExpectColumnToExist(column=c))
@@ -125,6 +129,9 @@ def expectation_suite(spec: RawSuite, present_columns: set[str]) -> gx.Expectati
 
 def rows_per_file_suite(spec: RawSuite) -> gx.ExpectationSuite:
     """On a frame (source_id, source_file, data_rows, min_rows, max_rows): every file within its bounds."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
     suite = gx.ExpectationSuite(name=f"raw.{spec.table}.rows_per_file")
     suite.add_expectation(gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="data_rows", column_B="min_rows", or_equal=True))
     suite.add_expectation(gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="max_rows", column_B="data_rows", or_equal=True))

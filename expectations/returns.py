@@ -5,13 +5,20 @@ not negative; a funding source that is empty (the body's own resources) or a bod
 year; one line per place, year, body, funding source and division. Each expectation carries in its meta the sentence
 shown to the partner when a line breaks it.
 """
-import great_expectations as gx
-import great_expectations.expectations as gxe
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from dagster_project.returns.layout import COFOG_DIVISIONS
 
+if TYPE_CHECKING:  # GE is imported where a suite is built (dagster_project/checks/ge.py)
+    import great_expectations as gx
+
 
 def returns_suite(catalogue, known_funders: set[str]) -> gx.ExpectationSuite:
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
     suite = gx.ExpectationSuite(name="partner_returns")
     body_keys = sorted({f"{y}|{s}|{d}|{o}" for y, s, d, o in catalogue.bodies})
     for exp in [

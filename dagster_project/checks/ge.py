@@ -1,15 +1,29 @@
-"""Run a GE 1.x suite on a pandas frame and turn the result into readable failure lines."""
+"""Run a GE 1.x suite on a pandas frame and turn the result into readable failure lines.
+
+Importing Great Expectations takes about 3 s (measured with ``python -X importtime``), on the path of
+every run: the raw gate must pass before dbt may start. `totalplace build` therefore calls
+``start_worker()`` first thing, which forks one process that imports GE and makes its context while the
+main process imports Dagster and dbt on the other core; every suite of that build is then validated in
+that process (the frame goes over a pipe, the result comes back as a plain dict). Without a worker
+(the Dagster UI, tests calling ``materialize()``) suites run in-process, the same code.
+
+A suite is named by its builder (a module-level function of ``expectations/``) and the builder's
+arguments, so the expectation modules themselves never import GE until a suite is built.
+"""
 from __future__ import annotations
 
+import atexit
 import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Callable
 
 os.environ.setdefault("TQDM_DISABLE", "1")          # GE's metric progress bars
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-import great_expectations as gx  # noqa: E402
-import pandas as pd  # noqa: E402
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -21,8 +35,13 @@ class GateOutcome:
     raw: dict
 
 
+class GateWorkerError(RuntimeError):
+    """The validation process failed or went away; the message carries its traceback."""
+
+
 @lru_cache(maxsize=1)
 def _batch_definition():
+    import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     ctx = gx.get_context(mode="ephemeral")
@@ -51,17 +70,92 @@ def _describe(r) -> str:
     return ": ".join(bits[:1]) + " " + ", ".join(bits[1:])
 
 
-def ensure_context() -> None:
-    """GE suites can only be built once a data context exists."""
-    _batch_definition()
-
-
-def run_suite(suite: gx.ExpectationSuite, df: pd.DataFrame, index_column: str | None = None) -> GateOutcome:
-    """Validate ``df``; with ``index_column`` every failing row's value of that column is kept in the
-    raw result (result_format COMPLETE), so a caller can name each bad row."""
+def _validate(build: Callable, args: tuple, df: pd.DataFrame, index_column: str | None) -> GateOutcome:
+    """Build the suite (a GE context must exist first) and validate ``df`` against it, in this process."""
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": df})
+    suite = build(*args)
     fmt = ({"result_format": "COMPLETE", "unexpected_index_column_names": [index_column]} if index_column
            else "SUMMARY")
     res = batch.validate(suite, result_format=fmt)
     failures = [_describe(r) for r in res.results if not r.success]
     return GateOutcome(suite.name, bool(res.success), len(res.results), failures, res.to_json_dict())
+
+
+# --- the validation process -------------------------------------------------------------------------
+
+_worker: tuple[Any, Any] | None = None          # (process, connection)
+_worker_lock = threading.Lock()
+
+
+def _serve(conn, parent_end) -> None:
+    parent_end.close()                           # so the pipe reads EOF when the parent goes away
+    try:
+        _batch_definition()                       # import GE and make the context now, while nobody waits
+    except Exception:                             # reported with the first request instead
+        pass
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        try:
+            conn.send(("ok", _validate(*request)))
+        except BaseException as exc:              # noqa: BLE001 - sent back and raised in the parent
+            import traceback
+
+            conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+
+
+def start_worker() -> bool:
+    """Fork the validation process (call before any thread exists: fork copies only the calling thread).
+    Returns False where fork is unavailable; suites then run in-process."""
+    global _worker
+    import multiprocessing
+
+    if _worker is not None:
+        return True
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    ctx = multiprocessing.get_context("fork")
+    parent_end, child_end = ctx.Pipe()
+    process = ctx.Process(target=_serve, args=(child_end, parent_end), name="totalplace-ge", daemon=True)
+    process.start()
+    child_end.close()
+    _worker = (process, parent_end)
+    atexit.register(stop_worker)
+    return True
+
+
+def stop_worker() -> None:
+    global _worker
+    if _worker is None:
+        return
+    process, conn = _worker
+    _worker = None
+    try:
+        conn.send(None)
+        conn.close()
+    except OSError:
+        pass
+    process.join(timeout=5)
+    if process.is_alive():
+        process.terminate()
+
+
+def run_suite(build: Callable, args: tuple, df: pd.DataFrame, index_column: str | None = None) -> GateOutcome:
+    """Validate ``df`` against the suite ``build(*args)``; with ``index_column`` every failing row's value
+    of that column is kept in the raw result (result_format COMPLETE), so a caller can name each bad row."""
+    if _worker is None:
+        return _validate(build, args, df, index_column)
+    with _worker_lock:                            # one request at a time over the one pipe
+        process, conn = _worker
+        try:
+            conn.send((build, args, df, index_column))
+            status, payload = conn.recv()
+        except (EOFError, OSError) as exc:
+            raise GateWorkerError(f"the Great Expectations process (pid {process.pid}) went away: {exc}") from exc
+    if status != "ok":
+        raise GateWorkerError(f"validating with {getattr(build, '__qualname__', build)} failed: {payload}")
+    return payload

@@ -10,19 +10,18 @@ from expectations.marts import SUITES
 from ..partitions import run_years
 from ..resources import TotalplaceConfig
 from ..warehouse import connect
-from .ge import ensure_context, run_suite
+from .ge import run_suite
 
 
 def evaluate_mart_gate(warehouse: Path, table: str, years: list[str] | None = None):
     """The GE suite on marts.<table>; with ``years`` (a one-year run) only those years' rows."""
-    ensure_context()
     build_suite, sql = SUITES[table]
     with connect(warehouse, read_only=True) as con:
         if years is None:
             df = con.execute(sql).df()
         else:
             df = con.execute(f"SELECT * FROM ({sql}) WHERE financial_year IN (SELECT unnest(?))", [years]).df()
-    return run_suite(build_suite(), df), len(df)
+    return run_suite(build_suite, (), df), len(df)
 
 
 def mart_gate(table: str) -> dg.AssetChecksDefinition:

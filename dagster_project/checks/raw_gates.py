@@ -12,13 +12,12 @@ from ..manifest import Source
 from ..partitions import YEARLY_RAW_TABLES, run_years
 from ..resources import TotalplaceConfig
 from ..warehouse import connect
-from .ge import GateOutcome, ensure_context, run_suite
+from .ge import GateOutcome, run_suite
 
 
 def evaluate_raw_gate(warehouse: Path, table: str, sources: list[Source],
                       years: list[str] | None = None) -> list[GateOutcome]:
     """The GE suite on raw.<table>; with ``years`` (a partitioned run) only the rows of those years' files."""
-    ensure_context()
     spec: RawSuite = SUITES.get(table) or RawSuite(table, ("source_id", "source_file", "sheet", "row_number"))
     with connect(warehouse, read_only=True) as con:
         if years is None:
@@ -35,8 +34,8 @@ def evaluate_raw_gate(warehouse: Path, table: str, sources: list[Source],
                             "data_rows": int(got.get(s.source_id, 0)),
                             "min_rows": spec.bounds(s.source_id)[0], "max_rows": spec.bounds(s.source_id)[1]}
                            for s in sources])
-    outcomes = [run_suite(expectation_suite(spec, set(df.columns)), df)]
-    per_file = run_suite(rows_per_file_suite(spec), counts)
+    outcomes = [run_suite(expectation_suite, (spec, set(df.columns)), df)]
+    per_file = run_suite(rows_per_file_suite, (spec,), counts)
     if not per_file.success:
         bad = counts[(counts.data_rows < counts.min_rows) | (counts.data_rows > counts.max_rows)]
         per_file.failures = [f"{r.source_file} [{r.source_id}] gave {r.data_rows} data rows, expected "

@@ -145,7 +145,7 @@ def validate(rf: ReturnFile, catalogue: Catalogue) -> ReturnFile:
         return rf
     from expectations.returns import returns_suite
 
-    from ..checks.ge import ensure_context, run_suite
+    from ..checks.ge import run_suite
 
     df = pd.DataFrame(rf.lines, columns=LINE_COLUMNS)
     df.insert(0, "line_id", range(len(df)))
@@ -153,8 +153,7 @@ def validate(rf: ReturnFile, catalogue: Catalogue) -> ReturnFile:
                       zip(df.financial_year, df.sector, df.department, df.organisation)]
     df["funding_key"] = [f"{y}|{f}" if f else "" for y, f in zip(df.financial_year, df.funding_source)]
     known_funders = {f"{y}|{body_label(s, d, o)}" for y, s, d, o in catalogue.bodies} | {""}  # "": own resources
-    ensure_context()
-    outcome = run_suite(returns_suite(catalogue, known_funders), df, index_column="line_id")
+    outcome = run_suite(returns_suite, (catalogue, known_funders), df, index_column="line_id")
     for result in outcome.raw["results"]:
         if result["success"]:
             continue
