@@ -1,8 +1,12 @@
 -- Local government current spending per district and year from the revenue returns.
 -- [rule: lg_from_returns_rule] [rule: transfers_rule] [rule: multi_district_rule]
+-- Incremental by financial year (macro delete_selected_years): a one-year run replaces that year's rows.
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ delete_selected_years() }}") }}
 with returns as (
     select * from {{ ref('stg_mhclg__rs_returns') }}
     where measure = 'net_current_expenditure'
+      and {{ selected_years('financial_year') }}
 ),
 
 crosswalk as (

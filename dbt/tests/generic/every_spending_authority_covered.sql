@@ -1,6 +1,7 @@
 {% test every_spending_authority_covered(model) %}
 -- every authority-year with counted spending in the RS returns reaches at least one district:
--- an authority without a row in seed authority_coverage (or whose area has no districts) fails here
+-- an authority without a row in seed authority_coverage (or whose area has no districts) fails here.
+-- A one-year run checks the years it replaced (macro selected_years).
 with counted as (
     select r.ecode, r.financial_year, any_value(r.authority_name) as authority_name, sum(r.amount_gbp) as amount_gbp
     from {{ ref('stg_mhclg__rs_returns') }} as r
@@ -8,6 +9,7 @@ with counted as (
     where r.measure = 'net_current_expenditure'
       and c.treatment in ('service', 'housing_benefit', 'parish_precept')
       and r.financial_year in (select financial_year from {{ ref('int_district_population_shared') }})
+      and {{ selected_years('r.financial_year') }}
     group by 1, 2
     having sum(abs(r.amount_gbp)) > 0
 )

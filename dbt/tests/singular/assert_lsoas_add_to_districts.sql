@@ -1,5 +1,6 @@
 -- every district-year's LSOA rows add back to the district's count; a district without LSOA rows fails.
 -- A one-year run checks the years it replaced (macro selected_years); a full build checks them all.
+{{ config(meta={'dagster': {'ref': {'name': 'fct_neighbourhood_spend'}}}) }}  -- shown in Dagster as a check on fct_neighbourhood_spend
 with districts as (
     select t.place_id as lad_code, t.financial_year, t.total_gbp
     from {{ ref('place_totals') }} t

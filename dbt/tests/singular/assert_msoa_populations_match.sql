@@ -1,4 +1,5 @@
 -- the inferred LSOA -> MSOA seed reproduces every published MSOA population exactly
+{{ config(meta={'dagster': {'ref': {'name': 'lsoa_to_msoa'}}}) }}  -- shown in Dagster as a check on lsoa_to_msoa
 with lsoas as (
     select m.msoa_code, sum(s.population_2018) as population
     from {{ ref('lsoa_to_msoa') }} m join {{ ref('stg_ons__small_areas') }} s using (lsoa_code) group by 1

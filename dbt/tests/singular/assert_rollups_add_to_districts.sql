@@ -1,4 +1,5 @@
 -- the MSOA and ward roll-ups add back to every district-year's count (the years a run replaced: macro selected_years)
+{{ config(meta={'dagster': {'ref': {'name': 'fct_msoa_spend'}}}) }}  -- shown in Dagster as a check on fct_msoa_spend
 with districts as (
     select lad_code, financial_year, sum(amount_gbp) as total from {{ ref('int_district_spend_summarised') }}
     where {{ selected_years('financial_year') }} group by 1, 2

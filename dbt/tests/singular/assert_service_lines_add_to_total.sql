@@ -1,6 +1,9 @@
 -- audit of seed cipfa_to_cofog: for every authority-year, the service lines it counts add up to the
--- return's own TOTAL SERVICE EXPENDITURE (line 699), so no service line is missed or counted twice
-with r as (select * from {{ ref('stg_mhclg__rs_returns') }} where measure = 'net_current_expenditure'),
+-- return's own TOTAL SERVICE EXPENDITURE (line 699), so no service line is missed or counted twice.
+-- A one-year run checks the years it replaced (macro selected_years).
+{{ config(meta={'dagster': {'ref': {'name': 'stg_mhclg__rs_returns'}}}) }}  -- shown in Dagster as a check on stg_mhclg__rs_returns
+with r as (select * from {{ ref('stg_mhclg__rs_returns') }} where measure = 'net_current_expenditure'
+    and {{ selected_years('financial_year') }}),
 c as (select * from {{ ref('cipfa_to_cofog') }}),
 services as (
     select r.ecode, r.financial_year, sum(r.amount_gbp) as services_gbp
