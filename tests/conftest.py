@@ -42,6 +42,18 @@ def run_cli(args: list[str], env: dict[str, str], timeout: int = 900) -> subproc
     return subprocess.run([str(exe), *args], env=full_env, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
 
 
+def run_dbt(args: list[str], warehouse: Path, target: Path, years: str | None = None) -> subprocess.CompletedProcess:
+    """The project's dbt against ``warehouse`` (its own target folder); ``years`` as a one-year run passes them."""
+    dbt = Path(sys.executable).parent / "dbt"
+    env = {**os.environ, "TOTALPLACE_WAREHOUSE": str(warehouse)}
+    env.pop("TOTALPLACE_YEARS", None)
+    if years:
+        env["TOTALPLACE_YEARS"] = years
+    return subprocess.run([str(dbt), *args, "--project-dir", str(ROOT / "dbt"), "--profiles-dir", str(ROOT / "dbt"),
+                           "--target-path", str(target)], env=env, capture_output=True, text=True, cwd=ROOT / "dbt",
+                          timeout=600)
+
+
 @pytest.fixture(scope="session")
 def built_warehouse(tmp_path_factory, mirror):
     """A cold `totalplace build` of everything on the real files into a temporary warehouse."""

@@ -1,16 +1,12 @@
 """Neighbourhood estimates (issue 6) on the warehouse built from the real files."""
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import ROOT
+from conftest import run_dbt
 
 
 def test_lsoa_rows_add_back_to_every_district_year(con):
@@ -48,10 +44,6 @@ def test_a_district_without_lsoa_rows_fails_the_gate(built_warehouse, tmp_path):
     # the LSOA mart is a view over the LSOA shares: take Hackney's LSOAs out of them
     c.execute("DELETE FROM intermediate.int_lsoas_shared WHERE lad_code = 'E09000012'")
     c.close()
-    dbt = Path(sys.executable).parent / "dbt"
-    proc = subprocess.run([str(dbt), "test", "--select", "assert_lsoas_add_to_districts", "--project-dir",
-                           str(ROOT / "dbt"), "--profiles-dir", str(ROOT / "dbt"), "--target-path", str(tmp_path / "t")],
-                          env={**os.environ, "TOTALPLACE_WAREHOUSE": str(broken)}, capture_output=True, text=True,
-                          cwd=ROOT / "dbt", timeout=600)
+    proc = run_dbt(["test", "--select", "assert_lsoas_add_to_districts"], broken, tmp_path / "t")
     assert proc.returncode != 0
     assert "FAIL 10 assert_lsoas_add_to_districts" in proc.stdout  # Hackney, every one of the ten years

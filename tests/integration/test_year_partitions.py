@@ -2,6 +2,7 @@
 re-running one year on top of the published warehouse without changing the others."""
 from __future__ import annotations
 
+import shutil
 
 import dagster as dg
 import duckdb
@@ -12,7 +13,7 @@ from dagster_project.partitions import financial_year_partitions, financial_year
 from dagster_project.pull import pull
 from dagster_project.raw.assets import raw_asset
 from dagster_project.resources import TotalplaceConfig
-from conftest import published_copy, run_cli
+from conftest import published_copy, run_cli, run_dbt
 
 
 def test_partitions_are_the_years_of_the_rs_files(manifest):
@@ -82,3 +83,24 @@ def test_build_rejects_a_year_the_returns_do_not_cover(built_warehouse, tmp_path
                                                     "TOTALPLACE_WAREHOUSE": str(tmp_path / "none.duckdb")})
     assert proc.returncode != 0
     assert "unknown financial year '2019-20'" in proc.stderr and "2007-08 to 2017-18" in proc.stderr
+
+
+def test_a_one_year_run_tests_the_years_it_replaced(built_warehouse, tmp_path):
+    """The key tests of the year-incremental tables check, in a one-year run, that year's rows: a duplicate
+    in the year being rebuilt fails it; one in a year the run leaves alone is left to the full build,
+    which fails on both."""
+    broken = tmp_path / "broken.duckdb"
+    shutil.copyfile(built_warehouse["warehouse"], broken)
+    c = duckdb.connect(str(broken))
+    for year in ("2016-17", "2012-13"):
+        c.execute("INSERT INTO marts.fct_place_spend SELECT * FROM marts.fct_place_spend "
+                  "WHERE place_id = 'E09000012' AND financial_year = ? LIMIT 1", [year])
+    c.close()
+    select = ["test", "--select", "fct_place_spend,test_name:unique_combination"]
+    name = "unique_combination_fct_place_spend_place_id__financial_year"
+    this_year = run_dbt(select, broken, tmp_path / "t", years="2016-17")
+    assert this_year.returncode != 0 and f"FAIL 1 {name}" in this_year.stdout, this_year.stdout[-2000:]
+    other_year = run_dbt(select, broken, tmp_path / "t", years="2014-15")
+    assert other_year.returncode == 0 and f"PASS {name}" in other_year.stdout, other_year.stdout[-2000:]
+    full = run_dbt(select, broken, tmp_path / "t")
+    assert full.returncode != 0 and f"FAIL 2 {name}" in full.stdout, full.stdout[-2000:]
