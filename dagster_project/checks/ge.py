@@ -88,7 +88,10 @@ _worker_lock = threading.Lock()
 
 
 def _serve(conn, parent_end) -> None:
+    import signal
+
     parent_end.close()                           # so the pipe reads EOF when the parent goes away
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle; this process then sees EOF
     try:
         _batch_definition()                       # import GE and make the context now, while nobody waits
     except Exception:                             # reported with the first request instead
