@@ -15,6 +15,8 @@ import pandas as pd
 from .raw.tabular import REJECTED_COLUMNS, ParseResult
 
 NUMERIC = {"value", "value_gbp_thousand", "population", "population_70_plus", "imd_rank", "row_number",
+           "deprived_people", "population_0_15", "population_16_59", "population_60_plus", "population_working_age",
+           "cost_gbp_per_person", "imd_quintile",
            "line_number", "header_row", "data_rows", "skipped_rows", "rejected_rows"}
 
 

@@ -17,11 +17,11 @@ from ..partitions import YEARLY_RAW_TABLES, financial_year_partitions, partition
 from ..pull import landed_path, pull
 from ..resources import TotalplaceConfig
 from ..warehouse import write_raw_table
-from . import cofog, cra, la_returns, ons, public_bodies
+from . import cofog, cra, indicators, la_returns, ons, public_bodies
 from .tabular import ParseResult, SourceFormatError
 
 PARSERS: dict[str, Callable[[Path, Source], ParseResult]] = {
-    **cra.TABLES, **la_returns.TABLES, **ons.TABLES, **cofog.TABLES, **public_bodies.TABLES}
+    **cra.TABLES, **indicators.TABLES, **la_returns.TABLES, **ons.TABLES, **cofog.TABLES, **public_bodies.TABLES}
 
 
 def raw_tables(sources: list[Source]) -> dict[str, list[Source]]:

@@ -81,14 +81,23 @@ def parse_area_population(path: Path, source: Source) -> ParseResult:
     return result
 
 
+MYE2_SHEETS = {r"^mye2 ?- ?all$": "persons", r"^mye2 ?- ?males$": "male", r"^mye2 ?- ?females$": "female"}
+
+
 def parse_population_by_age(path: Path, source: Source) -> ParseResult:
-    """The mid-2018 workbook, sheet MYE2-All: persons by single year of age for every area."""
+    """The mid-2018 workbook, sheets MYE2-All, MYE2 - Males and MYE2 - Females: population by single
+    year of age (0 to 90+) for every area, with ``sex`` persons, male or female."""
     result = ParseResult()
-    sheet = find_sheet(path, [r"^mye2 ?- ?all$"])[0]
-    _wide_population(read_sheet(path, sheet), source=source, path=path, sheet=sheet, label="age",
-                     id_fields=[Field("area_code", (r"^code$",)), Field("area_name", (r"^name$",)),
-                                Field("geography", (r"^geography\d?$",))],
-                     value_col=re.compile(r"^(all ages|\d+\+?)$"), result=result)
+    for pattern, sex in MYE2_SHEETS.items():
+        sheet = find_sheet(path, [pattern])[0]
+        part = ParseResult()
+        _wide_population(read_sheet(path, sheet), source=source, path=path, sheet=sheet, label="age",
+                         id_fields=[Field("area_code", (r"^code$",)), Field("area_name", (r"^name$",)),
+                                    Field("geography", (r"^geography\d?$",))],
+                         value_col=re.compile(r"^(all ages|\d+\+?)$"), result=part)
+        for rec in part.records:
+            rec["sex"] = sex
+        result.extend(part)
     return result
 
 

@@ -9,8 +9,8 @@ with district_spend as (
 ),
 
 shares as (
-    select {{ area }}_code, lad_code, sum(district_share) as district_share
-    from {{ ref('int_lsoas_shared') }}
+    select {{ area }}_code, lad_code, lsoa_basis, sum(district_share) as district_share
+    from {{ ref('int_lsoa_indicator_shares') }}
     group by all
 ),
 
@@ -22,10 +22,12 @@ final as (
         district_spend.cofog_division,
         district_spend.cofog_group,
         district_spend.sector,
-        'apportioned_population' as method,
+        case when shares.lsoa_basis = 'population' then 'apportioned_population'
+             else 'apportioned_indicator' end as method,
+        shares.lsoa_basis,
         district_spend.amount_gbp * shares.district_share as amount_gbp
     from district_spend
-    inner join shares on shares.lad_code = district_spend.lad_code
+    inner join shares on shares.lad_code = district_spend.lad_code and shares.lsoa_basis = district_spend.lsoa_basis
 )
 
 select * from final

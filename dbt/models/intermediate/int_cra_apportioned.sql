@@ -1,16 +1,21 @@
 -- Central government and public corporation identifiable spending, and local government capital,
--- per district: each published regional figure shared by the district's population share of its
--- region. [rule: population_last_resort_rule] [rule: lg_capital_rule]
+-- per district: each published regional figure shared by the district's share of the region's
+-- indicator that the policy seed apportionment_indicators names for the stream (method
+-- apportioned_indicator), or its population share where the policy says population (method
+-- apportioned_population). The population-only figure of every row is kept beside it.
+-- [rule: indicator_rule] [rule: population_last_resort_rule] [rule: lg_capital_rule]
 with cra as (
-    select * from {{ ref('int_cra_vintages_deduplicated') }}
-    where is_identifiable
-      and region_kind = 'english_region'
-      and (sector in ('CG', 'PC') or (sector = 'LG' and cap_or_cur = 'CAP'))
-      and amount_gbp is not null  -- an empty published cell is no spending
+    select * from {{ ref('int_cra_groups_split') }}
 ),
 
-population as (
-    select * from {{ ref('int_district_population_shared') }}
+policy as (
+    select cofog_code, coalesce(department, '') as department, indicator_id
+    from {{ ref('apportionment_indicators') }}
+),
+
+indicators as (
+    select lad_code, region_code, financial_year, indicator_id, region_share
+    from {{ ref('int_district_indicators_scaled') }}
 ),
 
 regional as (
@@ -19,6 +24,7 @@ regional as (
         financial_year,
         cofog_division,
         cofog_group,
+        cofog_group_basis,
         sector,
         department,
         coalesce(organisation, department) as organisation,
@@ -28,22 +34,51 @@ regional as (
     group by all
 ),
 
+streams as (
+    select row_number() over () as stream_id, * from regional
+),
+
+-- the most specific policy row: group before division before '*', a named department before none
+matched as (
+    select streams.*, policy.indicator_id
+    from streams
+    inner join policy
+        on (policy.cofog_code = streams.cofog_group or policy.cofog_code = streams.cofog_division
+            or policy.cofog_code = '*')
+        and (policy.department = '' or policy.department = streams.department)
+    qualify row_number() over (
+        partition by streams.stream_id
+        order by case when policy.cofog_code = streams.cofog_group then 3
+                      when policy.cofog_code = streams.cofog_division then 2 else 1 end desc,
+                 policy.department <> '' desc) = 1
+),
+
 final as (
     select
-        population.lad_code,
-        regional.financial_year,
-        regional.cofog_division,
-        regional.cofog_group,
-        regional.sector,
-        regional.department,
-        regional.organisation,
-        regional.region_code,
-        regional.source_id,
-        'apportioned_population' as method,
-        regional.amount_gbp * population.region_share as amount_gbp
-    from regional
-    inner join population
-        on population.region_code = regional.region_code and population.financial_year = regional.financial_year
+        shares.lad_code,
+        matched.financial_year,
+        matched.cofog_division,
+        matched.cofog_group,
+        matched.sector,
+        matched.department,
+        matched.organisation,
+        matched.region_code,
+        matched.source_id,
+        case when matched.indicator_id = 'population' then 'apportioned_population'
+             else 'apportioned_indicator' end as method,
+        matched.indicator_id,
+        matched.cofog_group_basis,
+        matched.amount_gbp * shares.region_share as amount_gbp,
+        matched.amount_gbp * by_population.region_share as population_only_gbp
+    from matched
+    inner join indicators as shares
+        on shares.region_code = matched.region_code
+        and shares.financial_year = matched.financial_year
+        and shares.indicator_id = matched.indicator_id
+    inner join indicators as by_population
+        on by_population.lad_code = shares.lad_code
+        and by_population.financial_year = matched.financial_year
+        and by_population.indicator_id = 'population'
 )
 
 select * from final

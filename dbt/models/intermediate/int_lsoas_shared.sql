@@ -17,6 +17,7 @@ final as (
         lsoas.lsoa_code,
         lsoas.lsoa_name,
         mapped.lad_code_2018 as lad_code,
+        lsoas.lad_code_2019,
         msoas.msoa_code,
         msoas.msoa_name,
         lsoas.ward_code_2017 as ward_code,

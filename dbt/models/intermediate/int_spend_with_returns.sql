@@ -1,15 +1,21 @@
 -- Every district's spending rows with the partner returns applied: a body's own figure replaces its
 -- estimate in the returning place, the rest of its regional figure is re-apportioned over the
 -- region's other districts, and money funded by another counted body is taken off the funder.
--- [rule: returns_rule] Incremental by financial year (macro delete_selected_years).
+-- Each row keeps the indicator that placed it and its population-only figure. [rule: returns_rule]
+-- [rule: indicator_rule] Incremental by financial year (macro delete_selected_years).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
           pre_hook="{{ delete_selected_years() }}") }}
 with estimates as (
-    select lad_code, financial_year, cofog_division, cofog_group, sector, department, organisation, source_id, method, amount_gbp
+    -- LG current spending from the returns: an authority serving several districts is shared by
+    -- population (indicator population); its population-only figure is itself
+    select lad_code, financial_year, cofog_division, cofog_group, sector, department, organisation, source_id, method,
+           case when method = 'apportioned_population' then 'population' end as indicator_id,
+           cast(null as varchar) as cofog_group_basis, amount_gbp, amount_gbp as population_only_gbp
     from {{ ref('int_lg_current_apportioned') }}
     where {{ selected_years('financial_year') }}
     union all
-    select lad_code, financial_year, cofog_division, cofog_group, sector, department, organisation, source_id, method, amount_gbp
+    select lad_code, financial_year, cofog_division, cofog_group, sector, department, organisation, source_id, method,
+           indicator_id, cofog_group_basis, amount_gbp, population_only_gbp
     from {{ ref('int_cra_apportioned') }}
     where {{ selected_years('financial_year') }}
 ),
@@ -94,7 +100,9 @@ kept as (
     select
         estimates.lad_code, estimates.financial_year, estimates.cofog_division, estimates.cofog_group,
         estimates.sector, estimates.department, estimates.organisation, estimates.source_id, estimates.method,
+        estimates.indicator_id, estimates.cofog_group_basis,
         estimates.amount_gbp * coalesce(factors.others_factor, 1) as amount_gbp,
+        estimates.population_only_gbp * coalesce(factors.others_factor, 1) as population_only_gbp,
         cast(null as varchar) as return_reference
     from estimates
     inner join districts on districts.lad_code = estimates.lad_code
@@ -108,7 +116,8 @@ kept as (
 returned as (
     select lad_code, financial_year, cofog_division, cast(null as varchar) as cofog_group, sector, department,
            organisation, 'partner_return' as source_id, 'actual_return' as method,
-           figure_gbp * weight as amount_gbp, return_reference
+           cast(null as varchar) as indicator_id, cast(null as varchar) as cofog_group_basis,
+           figure_gbp * weight as amount_gbp, figure_gbp * weight as population_only_gbp, return_reference
     from weighted
 ),
 
@@ -116,7 +125,9 @@ transfers as (
     select weighted.lad_code, returns.financial_year, returns.cofog_division, cast(null as varchar) as cofog_group,
            returns.funder_sector as sector, returns.funder_department as department,
            returns.funder_organisation as organisation, 'partner_return' as source_id, 'transfer_removed' as method,
-           -returns.own_figure_gbp * weighted.weight as amount_gbp, returns.return_reference
+           cast(null as varchar) as indicator_id, cast(null as varchar) as cofog_group_basis,
+           -returns.own_figure_gbp * weighted.weight as amount_gbp,
+           -returns.own_figure_gbp * weighted.weight as population_only_gbp, returns.return_reference
     from returns
     inner join weighted
         on weighted.place_id = returns.place_id and {{ same_body_cell('weighted', 'returns') }}

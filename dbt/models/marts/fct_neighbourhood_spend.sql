@@ -1,4 +1,5 @@
--- Each district's count shared over its LSOAs by their mid-2018 populations. [rule: neighbourhood_rule]
+-- Each district's count shared over its LSOAs: by the LSOA count of the indicator that placed it
+-- where one is published (age bands), else by mid-2018 population. [rule: neighbourhood_rule]
 -- 29 million rows that are a product of two small tables (289k district segments x 33k LSOA shares):
 -- a view, not a table. Writing the rows cost 15 s of every build and 0.5 GB of warehouse, and any
 -- query over them (one LSOA, one district, a national decile table) computes them in well under a
@@ -10,7 +11,7 @@ with district_spend as (
 ),
 
 lsoas as (
-    select lsoa_code, lad_code, imd_rank, district_share from {{ ref('int_lsoas_shared') }}
+    select lsoa_code, lad_code, imd_rank, lsoa_basis, district_share from {{ ref('int_lsoa_indicator_shares') }}
 ),
 
 final as (
@@ -22,10 +23,12 @@ final as (
         district_spend.cofog_division,
         district_spend.cofog_group,
         district_spend.sector,
-        'apportioned_population' as method,
+        case when lsoas.lsoa_basis = 'population' then 'apportioned_population'
+             else 'apportioned_indicator' end as method,
+        lsoas.lsoa_basis,
         district_spend.amount_gbp * lsoas.district_share as amount_gbp
     from district_spend
-    inner join lsoas on lsoas.lad_code = district_spend.lad_code
+    inner join lsoas on lsoas.lad_code = district_spend.lad_code and lsoas.lsoa_basis = district_spend.lsoa_basis
 )
 
 select * from final

@@ -2,6 +2,7 @@
 -- COFOG division and group, sector, department and body, source and method. A multi-district place
 -- is the sum of its districts. [rule: count_rule]
 -- Partner returns are applied upstream (int_spend_with_returns). [rule: returns_rule]
+-- indicator_id names the indicator that placed each estimate. [rule: indicator_rule]
 -- Incremental by financial year (macro delete_selected_years).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
           pre_hook="{{ delete_selected_years() }}") }}
@@ -25,7 +26,10 @@ final as (
         district_spend.organisation,
         district_spend.source_id,
         district_spend.method,
+        district_spend.indicator_id,
+        district_spend.cofog_group_basis,
         sum(district_spend.amount_gbp) as amount_gbp,
+        sum(district_spend.population_only_gbp) as population_only_gbp,
         district_spend.return_reference
     from district_spend
     inner join places on places.lad_code = district_spend.lad_code

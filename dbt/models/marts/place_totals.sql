@@ -1,5 +1,6 @@
 -- One row per place and financial year: total identifiable spending, population, per head, and the
--- share of the total that comes from actual local returns.
+-- share of the total that comes from actual local returns and from indicators, beside the
+-- population-only total. [rule: indicator_rule]
 with spend as (
     select * from {{ ref('fct_place_spend') }}
 ),
@@ -27,7 +28,9 @@ totals as (
         place_id,
         financial_year,
         sum(amount_gbp) as total_gbp,
-        sum(amount_gbp) filter (where method in ('actual', 'actual_return')) as actual_gbp
+        sum(amount_gbp) filter (where method in ('actual', 'actual_return')) as actual_gbp,
+        sum(amount_gbp) filter (where method = 'apportioned_indicator') as indicator_gbp,
+        sum(population_only_gbp) as population_only_total_gbp
     from spend
     group by all
 ),
@@ -40,7 +43,10 @@ final as (
         place_population.population,
         totals.total_gbp,
         totals.total_gbp / place_population.population as per_capita_gbp,
-        coalesce(totals.actual_gbp, 0) / totals.total_gbp as share_actual
+        coalesce(totals.actual_gbp, 0) / totals.total_gbp as share_actual,
+        coalesce(totals.indicator_gbp, 0) / totals.total_gbp as share_indicator,
+        totals.population_only_total_gbp,
+        totals.population_only_total_gbp / place_population.population as population_only_per_capita_gbp
     from places
     inner join place_population on place_population.place_id = places.place_id
     left join totals on totals.place_id = places.place_id and totals.financial_year = place_population.financial_year

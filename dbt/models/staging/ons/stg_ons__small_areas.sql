@@ -21,6 +21,7 @@ final as (
         wards.ward_code as ward_code_2017,
         wards.wd17nm as ward_name_2017,
         cast(imd.imd_rank as integer) as imd_rank_2019,
+        imd.lad_code as lad_code_2019,
         cast(population.population as bigint) as population_2018
     from population
     left join wards on wards.lsoa_code = population.area_code

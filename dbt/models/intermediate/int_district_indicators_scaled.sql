@@ -1,0 +1,50 @@
+-- Every indicator of seed indicators for every 2018 district and financial year of the count, and
+-- the district's share of its region's indicator. Population is the year's own; every other
+-- indicator is its reference-year rate per head (of the district's 2019 district: the same district
+-- unless it merged in April 2019) times the district's population of the year, flagged is_scaled.
+-- A district missing from an indicator's file has no value here and fails the gate
+-- assert_every_district_has_its_indicators. [rule: indicator_rule]
+with population as (
+    select * from {{ ref('int_district_population_shared') }}
+),
+
+indicators as (
+    select indicator_id from {{ ref('indicators') }}
+),
+
+successors as (
+    select distinct lad_code, lad_code_2019 from {{ ref('int_lsoas_shared') }}
+),
+
+rates as (
+    select * from {{ ref('int_indicator_rates_referenced') }}
+),
+
+scaled as (
+    select
+        population.lad_code,
+        population.region_code,
+        population.financial_year,
+        indicators.indicator_id,
+        case when indicators.indicator_id = 'population' then population.population
+             else rates.rate_per_head * population.population end as indicator_value,
+        case when indicators.indicator_id = 'population' then cast(population.mid_year as varchar)
+             else rates.reference_year end as reference_year,
+        indicators.indicator_id <> 'population' as is_scaled,
+        case when indicators.indicator_id = 'population' then population.lad_code
+             else successors.lad_code_2019 end as reference_lad_code
+    from population
+    cross join indicators
+    left join successors on successors.lad_code = population.lad_code
+    left join rates
+        on rates.lad_code_2019 = successors.lad_code_2019 and rates.indicator_id = indicators.indicator_id
+),
+
+final as (
+    select
+        *,
+        indicator_value / sum(indicator_value) over (partition by region_code, financial_year, indicator_id) as region_share
+    from scaled
+)
+
+select * from final
