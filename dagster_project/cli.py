@@ -315,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     c = sub.add_parser("count", help="the count for one place and year, from the published warehouse")
     c.add_argument("--place", required=True, help="place id: a 2018 district code (E09000012) or a pilot id (tp_kent); a district name works too")
     c.add_argument("--year", required=True, help="financial year, e.g. 2016-17")
-    c.add_argument("--by", default="cofog", choices=["cofog", "group", "sector", "department", "body", "method", "source"])
+    c.add_argument("--by", default="cofog", choices=["cofog", "group", "sector", "department", "body", "method", "indicator", "source"])
     c.add_argument("--format", default="table", choices=["table", "csv", "json"])
     c.set_defaults(func=cmd_count)
     r = sub.add_parser("report", help="a self-contained HTML report for one place and year")

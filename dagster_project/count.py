@@ -16,7 +16,9 @@ BREAKDOWNS = {
     "sector": ("sector", "sector"),
     "department": ("department", "department"),
     "body": ("organisation", "body"),
-    "method": ("method", "method"),
+    "method": ("CASE WHEN method = 'apportioned_indicator' THEN 'indicator: ' || indicator_id ELSE method END",
+               "method (and indicator)"),
+    "indicator": ("coalesce(indicator_id, 'none: actual figure or partner return')", "indicator"),
     "source": ("source_id", "source"),
 }
 
@@ -34,13 +36,16 @@ class Count:
     total_gbp: float
     per_capita_gbp: float
     share_actual: float
+    share_indicator: float
+    population_only_total_gbp: float
     by: str
     breakdown: list[dict]
 
     def as_dict(self) -> dict:
         return {"place_id": self.place_id, "place_name": self.place_name, "financial_year": self.financial_year,
                 "population": self.population, "total_gbp": self.total_gbp, "per_capita_gbp": self.per_capita_gbp,
-                "share_actual": self.share_actual, "by": self.by, "breakdown": self.breakdown}
+                "share_actual": self.share_actual, "share_indicator": self.share_indicator,
+                "population_only_total_gbp": self.population_only_total_gbp, "by": self.by, "breakdown": self.breakdown}
 
 
 def _close(word: str, options: list[str], n: int = 5) -> list[str]:
@@ -74,15 +79,18 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
             hints = _close(year, years, n=3) or years[-3:]
             raise CountError(f"unknown financial year {year!r}; the count covers {years[0]} to {years[-1]}"
                              f" (close: {', '.join(hints)})")
-        row = con.execute("SELECT place_name, population, total_gbp, per_capita_gbp, share_actual FROM marts.place_totals "
+        row = con.execute("SELECT place_name, population, total_gbp, per_capita_gbp, share_actual, share_indicator, "
+                          "population_only_total_gbp FROM marts.place_totals "
                           "WHERE place_id = ? AND financial_year = ?", [place, year]).fetchone()
-        parts = con.execute(f"SELECT {expr} AS key, sum(amount_gbp) AS amount_gbp FROM marts.fct_place_spend "
-                            "WHERE place_id = ? AND financial_year = ? GROUP BY 1 ORDER BY 2 DESC", [place, year]).fetchall()
+        parts = con.execute(f"SELECT {expr} AS key, sum(amount_gbp) AS amount_gbp, sum(population_only_gbp) "
+                            "FROM marts.fct_place_spend WHERE place_id = ? AND financial_year = ? GROUP BY 1 ORDER BY 2 DESC",
+                            [place, year]).fetchall()
         names = dict(con.execute("SELECT cofog_code, description FROM raw.cofog").fetchall()) if by in ("cofog", "group") else {}
     total = row[2]
     breakdown = [{by: k, "label": f"{k} {names[k]}" if k in names else str(k), "amount_gbp": a,
-                  "per_capita_gbp": a / row[1], "share": a / total} for k, a in parts]
-    return Count(place, row[0], year, int(row[1]), total, row[3], row[4], by, breakdown)
+                  "per_capita_gbp": a / row[1], "share": a / total, "population_only_gbp": po}
+                 for k, a, po in parts]
+    return Count(place, row[0], year, int(row[1]), total, row[3], row[4], row[5], row[6], by, breakdown)
 
 
 def render(count: Count, fmt: str) -> str:
@@ -91,18 +99,24 @@ def render(count: Count, fmt: str) -> str:
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["place_id", "financial_year", count.by, "amount_gbp", "per_capita_gbp", "share"])
+        w.writerow(["place_id", "financial_year", count.by, "amount_gbp", "per_capita_gbp", "share", "population_only_gbp"])
         for b in count.breakdown:
             w.writerow([count.place_id, count.financial_year, b[count.by], f"{b['amount_gbp']:.2f}",
-                        f"{b['per_capita_gbp']:.2f}", f"{b['share']:.6f}"])
-        w.writerow([count.place_id, count.financial_year, "TOTAL", f"{count.total_gbp:.2f}", f"{count.per_capita_gbp:.2f}", "1"])
+                        f"{b['per_capita_gbp']:.2f}", f"{b['share']:.6f}", f"{b['population_only_gbp']:.2f}"])
+        w.writerow([count.place_id, count.financial_year, "TOTAL", f"{count.total_gbp:.2f}", f"{count.per_capita_gbp:.2f}", "1",
+                    f"{count.population_only_total_gbp:.2f}"])
         return buf.getvalue()
     lines = [f"{count.place_name} ({count.place_id}), {count.financial_year}",
              f"  total identifiable public spending  £{count.total_gbp / 1e6:,.1f} million",
-             f"  population (mid-{count.financial_year[:4]})            {count.population:,}",
+             f"  population (mid-{count.financial_year[:4]})               {count.population:,}",
              f"  per head                            £{count.per_capita_gbp:,.0f}",
              f"  from actual local returns           {count.share_actual:.1%}",
-             "", f"  {BREAKDOWNS[count.by][1]:<44} {'£ million':>12} {'£ per head':>11} {'share':>7}"]
+             f"  placed by place-level indicators    {count.share_indicator:.1%}",
+             f"  by population only, it would be     £{count.population_only_total_gbp / 1e6:,.1f} million "
+             f"({(count.total_gbp - count.population_only_total_gbp) / 1e6:+,.1f}; "
+             f"£{count.population_only_total_gbp / count.population:,.0f} per head)",
+             "", f"  {BREAKDOWNS[count.by][1]:<44} {'£ million':>12} {'£ per head':>11} {'share':>7} {'by population only':>19}"]
     for b in count.breakdown:
-        lines.append(f"  {b['label'][:44]:<44} {b['amount_gbp'] / 1e6:>12,.1f} {b['per_capita_gbp']:>11,.0f} {b['share']:>7.1%}")
+        lines.append(f"  {b['label'][:44]:<44} {b['amount_gbp'] / 1e6:>12,.1f} {b['per_capita_gbp']:>11,.0f} {b['share']:>7.1%}"
+                     f" {b['population_only_gbp'] / 1e6:>19,.1f}")
     return "\n".join(lines) + "\n"

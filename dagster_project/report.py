@@ -19,6 +19,12 @@ METHODS = {"actual": "Actual: the authority's own outturn return for this area",
            "apportioned_population": "Apportioned by population (last resort)"}
 
 
+def _signed(gbp: float, scale: float = 1e6, unit: str = "m", digits: int = 1) -> str:
+    """+£59.4m / −£98.8m: the sign before the pound sign."""
+    sign = "+" if gbp >= 0 else "\u2212"
+    return f"{sign}£{abs(gbp) / scale:,.{digits}f}{unit}"
+
+
 def _fig_html(fig: go.Figure, div_id: str) -> str:
     fig.update_layout(margin=dict(l=10, r=10, t=50, b=10), template="plotly_white", font=dict(size=13))
     return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
@@ -31,8 +37,12 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
         q = lambda sql, p=None: con.execute(sql, p or []).fetchall()  # noqa: E731
         by_sector = q("SELECT sector, sum(amount_gbp) FROM marts.fct_place_spend WHERE place_id=? AND financial_year=? "
                       "GROUP BY 1 ORDER BY 2 DESC", [place, year])
-        by_method = q("SELECT method, sum(amount_gbp) FROM marts.fct_place_spend WHERE place_id=? AND financial_year=? "
-                      "GROUP BY 1 ORDER BY 2 DESC", [place, year])
+        by_method = q("SELECT method, indicator_id, sum(amount_gbp), sum(population_only_gbp) FROM marts.fct_place_spend "
+                      "WHERE place_id=? AND financial_year=? GROUP BY 1, 2 ORDER BY 3 DESC", [place, year])
+        indicator_names = dict(q("SELECT indicator_id, label FROM seeds.indicators"))
+        moved = q("""SELECT m.cofog_group, m.cofog_division, m.indicator_id, sum(m.count_gbp), sum(m.population_only_gbp), sum(m.difference_gbp)
+                     FROM marts.method_sensitivity m WHERE m.place_id=? AND m.financial_year=? AND m.indicator_id <> 'population'
+                     GROUP BY 1, 2, 3 ORDER BY abs(sum(m.difference_gbp)) DESC LIMIT 8""", [place, year])
         trend = q("SELECT financial_year, per_capita_gbp, total_gbp FROM marts.place_totals WHERE place_id=? ORDER BY 1", [place])
         flows = q("""WITH f AS (SELECT CASE WHEN sector = 'LG' THEN 'Local authorities' ELSE department END AS funder,
                                        sector, cofog_division, sum(amount_gbp) AS gbp
@@ -72,8 +82,16 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
                           "chart-sankey"))
     estimated = 1 - headline.share_actual
     rank_text = f"{rank[0][0]} of {rank[0][1]} districts by spending per head" if rank else ""
-    rows = "".join(f"<tr><td>{html.escape(METHODS.get(m, m))}</td><td>£{a / 1e6:,.1f}m</td><td>{a / headline.total_gbp:.1%}</td></tr>"
-                   for m, a in by_method)
+    def how(m: str, ind: str | None) -> str:
+        text = METHODS.get(m, m)
+        return f"{text}: {indicator_names.get(ind, ind)}" if m == "apportioned_indicator" else text
+
+    rows = "".join(f"<tr><td>{html.escape(how(m, ind))}</td><td>£{a / 1e6:,.1f}m</td><td>{a / headline.total_gbp:.1%}</td>"
+                   f"<td>£{po / 1e6:,.1f}m</td></tr>" for m, ind, a, po in by_method)
+    moved_rows = "".join(f"<tr><td>{html.escape(g or d_ + ' (no group)')}</td><td>{html.escape(indicator_names.get(i, i))}</td>"
+                         f"<td>£{a / 1e6:,.1f}m</td><td>£{po / 1e6:,.1f}m</td><td>{_signed(d)}</td>"
+                         f"<td>{_signed(d / headline.population, 1, '', 0)}</td></tr>" for g, d_, i, a, po, d in moved)
+    difference = headline.total_gbp - headline.population_only_total_gbp
     src_rows = "".join(f"<tr><td>{html.escape(t)}</td><td>{html.escape(p)}</td><td><code>{html.escape(f)}</code></td>"
                        f"<td>£{a / 1e6:,.1f}m</td></tr>" for _, p, t, f, a in sources)
     member_text = ", ".join(html.escape(m) for (m,) in members)
@@ -83,6 +101,7 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}}
 .kpis{{display:flex;gap:1.5em;flex-wrap:wrap}} .kpi{{background:#f3f6f8;padding:1em 1.4em;border-radius:8px}}
 .kpi b{{display:block;font-size:1.6em}} table{{border-collapse:collapse;margin:1em 0}} td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
+#sensitivity td:nth-child(n+3),#methods td:nth-child(n+2){{white-space:nowrap}}
 .grid{{display:grid;grid-template-columns:1fr 1fr;gap:1em}}</style></head><body>
 <h1>How much public money goes into {html.escape(headline.place_name)}, {year}?</h1>
 <p>{html.escape(headline.place_id)}: {member_text}</p>
@@ -91,16 +110,26 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
 <div class="kpi">Per head<b id="kpi-per-head">£{headline.per_capita_gbp:,.0f}</b>{rank_text}</div>
 <div class="kpi">Population (mid-{year[:4]})<b>{headline.population:,}</b></div>
 <div class="kpi">From actual local returns<b>{headline.share_actual:.1%}</b>estimated: {estimated:.1%}</div>
+<div class="kpi">Placed by indicators<b id="kpi-indicator">{headline.share_indicator:.1%}</b>by population only: £{headline.population_only_total_gbp / 1e6:,.1f}m ({_signed(difference)})</div>
 </div>
 {figs[0]}<div class="grid">{figs[1]}{figs[2]}</div>{figs[3]}
 <h2>Method and sources</h2>
 <p>Every figure is identifiable public spending, counted once at the body that spends it. Local government current
 spending comes from each authority's own Revenue Outturn return (authorities serving several districts are
 shared by population); central government, public corporations and local government capital come from HM
-Treasury's Country and Regional Analysis for the region, shared by population as a last resort. Non-identifiable
+Treasury's Country and Regional Analysis for the region, shared within the region by a place-level indicator
+specific to each stream (people of pension age for the state pension, children for family benefits, pupils for
+schools, income- and employment-deprived people for means-tested and disability benefits, an age-, sex- and
+deprivation-weighted population for the NHS; seed <code>apportionment_indicators</code>), and by population only
+where no indicator fits. Non-identifiable
 spending (defence, debt interest, overseas) is not included. The rules, seeds and lineage are in the auditors'
 docs (<code>totalplace docs</code>).</p>
-<table><tr><th>How the figure was placed</th><th>amount</th><th>share</th></tr>{rows}</table>
+<table id="methods"><tr><th>How the figure was placed</th><th>amount</th><th>share</th><th>by population only</th></tr>{rows}</table>
+<h3>What the indicators moved</h3>
+<p>The count against the same streams shared by population only: £{headline.total_gbp / 1e6:,.1f}m against
+£{headline.population_only_total_gbp / 1e6:,.1f}m ({_signed(difference)}, {_signed(difference / headline.population, 1, '', 0)} per head).
+The streams that moved most:</p>
+<table id="sensitivity"><tr><th>COFOG group</th><th>indicator</th><th>count</th><th>by population only</th><th>difference</th><th>per head</th></tr>{moved_rows}</table>
 <table><tr><th>Source</th><th>publisher</th><th>file</th><th>amount</th></tr>{src_rows}</table>
 </body></html>"""
 
