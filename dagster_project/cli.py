@@ -153,8 +153,14 @@ def _build(args) -> int:
         return 0
     print("\nbuild FAILED; the published warehouse was not touched"
           + (f" ({settings.warehouse})" if settings.warehouse.exists() else ""), file=sys.stderr)
+    from .gate_report import failing_rows
+
     for e in failed_checks:
-        print(f"  gate failed: {e.asset_key.to_user_string()} {e.check_name}: {e.description}", file=sys.stderr)
+        rows = failing_rows(work, e.check_name)
+        print(f"  gate failed: {e.asset_key.to_user_string()} {e.check_name}"
+              + (f": {e.description}" if e.description else "") + (":" if rows else ""), file=sys.stderr)
+        for row in rows:
+            print(f"    - {row}", file=sys.stderr)
     for e in failed_steps:
         err = e.event_specific_data.error
         msg = err.message.strip() if err else ""

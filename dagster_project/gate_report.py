@@ -32,6 +32,24 @@ def record(path: Path, evaluations, run_id: str) -> int:
     return len(df)
 
 
+FAILURES_SCHEMA = "quality_failures"   # dbt_project.yml: data_tests singular +schema
+
+
+def failing_rows(path: Path, check_name: str, limit: int = 5) -> list[str]:
+    """The first rows a failed singular dbt gate stored (store_failures), one 'column=value, ...' line
+    each, so the build's message names what failed; empty when the gate stores none."""
+    if not path.exists():
+        return []
+    with connect(path, read_only=True) as con:
+        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                            [FAILURES_SCHEMA, check_name]).fetchone()[0]
+        if not found:
+            return []
+        cur = con.execute(f'SELECT * FROM "{FAILURES_SCHEMA}"."{check_name}" LIMIT {int(limit)}')
+        names = [d[0] for d in cur.description]
+        return [", ".join(f"{n}={v}" for n, v in zip(names, row)) for row in cur.fetchall()]
+
+
 def render(warehouse: Path, out: Path) -> Path:
     with connect(warehouse, read_only=True) as con:
         df = con.execute("SELECT asset, check_name, passed, description, details, evaluated_at "

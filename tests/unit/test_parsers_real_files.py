@@ -93,3 +93,41 @@ def test_cofog_and_public_bodies(real):
     r = public_bodies.parse_public_bodies(path, s)
     assert r.stats[0]["data_rows"] == 282
     assert all(x["body_name"] for x in r.records)
+
+
+def test_indicator_sources_read_back_from_their_cells(real):
+    from dagster_project.raw import indicators
+
+    s, path = real("iod_2019_district_summaries")
+    r = indicators.parse_iod_district_scales(path, s)
+    assert [(st["sheet"], st["data_rows"]) for st in r.stats] == [("Income", 317), ("Employment", 317)]
+    assert not r.rejected
+    hartlepool = {x["domain"]: (x["deprived_people"], x["row_number"]) for x in r.records if x["lad_code"] == "E06000001"}
+    assert hartlepool == {"income": (21084, 2), "employment": (9715.25, 2)}
+
+    s, path = real("iod_2019_population_denominators")
+    r = indicators.parse_iod_lsoa_population(path, s)
+    assert r.stats[0]["data_rows"] == 32844 and not r.rejected
+    first = r.records[0]
+    assert (first["lsoa_code"], first["lad_code"], first["population"], first["population_0_15"],
+            first["population_60_plus"]) == ("E01000001", "E09000001", 1296, 175, 465)
+
+    s, path = real("nhs_cost_by_age")
+    r = indicators.parse_nhs_cost_by_age(path, s)
+    assert [(st["sheet"], st["data_rows"]) for st in r.stats] == [("2011 overall results", 86), ("2014 overall results", 86)]
+    assert len(r.records) == 2 * 86 * 2 * 5   # two years, ages 0-85+, two sexes, five quintiles
+    cell = next(x for x in r.records if (x["reference_year"], x["age"], x["sex"], x["imd_quintile"]) == ("2014-15", 0, "female", 1))
+    assert cell["cost_gbp_per_person"] == pytest.approx(1439.8395, abs=1e-3)
+    assert (cell["sheet"], cell["row_number"], cell["column_letter"]) == ("2014 overall results", 4, "D")  # the cell D4
+    oldest = next(x for x in r.records if (x["reference_year"], x["age"], x["sex"], x["imd_quintile"]) == ("2014-15", 85, "male", 5))
+    assert oldest["cost_gbp_per_person"] == pytest.approx(6229.6184, abs=1e-3)
+
+
+def test_mye2_by_sex_and_single_year_of_age(real):
+    s, path = real("ons_mye_2018_workbook")
+    r = ons.parse_population_by_age(path, s)
+    assert [(st["sheet"], st["data_rows"]) for st in r.stats] == [
+        ("MYE2-All", 430), ("MYE2 - Males", 430), ("MYE2 - Females", 430)]
+    hackney = {(x["sex"], x["age"]): x["population"] for x in r.records if x["area_code"] == "E09000012"}
+    assert hackney[("male", "all ages")] + hackney[("female", "all ages")] == hackney[("persons", "all ages")] == 279665
+    assert sum(v for (sex, age), v in hackney.items() if sex == "persons" and age != "all ages") == 279665
