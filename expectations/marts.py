@@ -45,6 +45,8 @@ def place_totals_suite() -> gx.ExpectationSuite:
     s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="per_capita_gbp", min_value=PER_HEAD_BAND[0],
                                                         max_value=PER_HEAD_BAND[1]))
     s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="share_actual", min_value=0, max_value=1))
+    s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="share_indicator", min_value=0, max_value=1))
+    s.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="population_only_total_gbp"))
     return s
 
 

@@ -108,7 +108,7 @@ def test_neighbourhoods_use_the_age_bands_and_say_where_they_fall_back(con):
     rows = dict(con.execute("""SELECT lsoa_basis || ' ' || method, count(*) FROM marts.fct_neighbourhood_spend
                                WHERE lad_code = 'E09000012' AND financial_year = '2016-17' GROUP BY 1""").fetchall())
     assert set(rows) == {"population apportioned_population", "population_0_15 apportioned_indicator",
-                         "population_60_plus apportioned_indicator"}
+                         "population_60_plus apportioned_indicator", "health_need apportioned_indicator"}
     # old-age money goes to the LSOAs with more people of 60 and over, not by head count
     top, bottom = con.execute("""
         WITH l AS (SELECT n.lsoa_code, sum(n.amount_gbp) / any_value(s.population_2018) AS per_head,

@@ -1,12 +1,39 @@
 -- Every LSOA's share of its 2018 district on each LSOA basis the neighbourhood marts share a
--- segment by: population (mid-2018, int_lsoas_shared), and the IoD 2019 mid-2015 age bands for the
--- age indicators. [rule: neighbourhood_rule] [rule: indicator_rule]
+-- segment by: population (mid-2018, int_lsoas_shared); the IoD 2019 mid-2015 age bands for the age
+-- indicators; and for health, the LSOA's mid-2018 population priced by the NHS cost per head of its
+-- district's age and sex mix at the LSOA's own IMD 2019 quintile. [rule: neighbourhood_rule]
+-- [rule: indicator_rule]
 with lsoas as (
     select * from {{ ref('int_lsoas_shared') }}
 ),
 
 bands as (
     select * from {{ ref('stg_mhclg__lsoa_population_denominators') }}
+),
+
+small_areas as (
+    select lsoa_code, imd_rank_2019, lad_code_2019 from {{ ref('stg_ons__small_areas') }}
+),
+
+age as (
+    select * from {{ ref('stg_ons__population_by_age') }}
+),
+
+nhs_cost as (
+    select * from {{ ref('stg_research__nhs_cost_by_age') }} where reference_year = '2014-15'
+),
+
+-- NHS cost per head of each 2019 district's age and sex mix, at each IMD quintile's national rates
+district_quintile_cost as (
+    select age.lad_code_2019, nhs_cost.imd_quintile,
+           sum(age.population * nhs_cost.cost_gbp_per_person) / sum(age.population) as cost_per_head
+    from age
+    inner join nhs_cost on nhs_cost.sex = age.sex and nhs_cost.age = least(age.age, 85)
+    group by age.lad_code_2019, nhs_cost.imd_quintile
+),
+
+lsoa_quintiles as (
+    select lsoa_code, lad_code_2019, ntile(5) over (order by imd_rank_2019) as imd_quintile from small_areas
 ),
 
 by_band as (
@@ -19,6 +46,14 @@ by_band as (
            'population_60_plus', bands.population_60_plus
     from lsoas
     inner join bands on bands.lsoa_code = lsoas.lsoa_code
+    union all
+    select lsoas.lsoa_code, lsoas.lad_code, lsoas.msoa_code, lsoas.ward_code, lsoas.imd_rank,
+           'health_need', lsoas.population_2018 * district_quintile_cost.cost_per_head
+    from lsoas
+    inner join lsoa_quintiles on lsoa_quintiles.lsoa_code = lsoas.lsoa_code
+    inner join district_quintile_cost
+        on district_quintile_cost.lad_code_2019 = lsoa_quintiles.lad_code_2019
+        and district_quintile_cost.imd_quintile = lsoa_quintiles.imd_quintile
 ),
 
 final as (
