@@ -30,7 +30,10 @@ def body_estimates(warehouse: Path, place_id: str, year: str) -> dict[tuple[str,
     with connect(warehouse, read_only=True) as con:
         rows = con.execute("""
             SELECT sector, department, organisation, cofog_division, sum(amount_gbp) AS amount_gbp,
-                   string_agg(DISTINCT method, ', ' ORDER BY method) AS method
+                   string_agg(DISTINCT CASE WHEN method = 'apportioned_indicator'
+                                            THEN method || ' (' || indicator_id || ')' ELSE method END, ', '
+                              ORDER BY CASE WHEN method = 'apportioned_indicator'
+                                            THEN method || ' (' || indicator_id || ')' ELSE method END) AS method
             FROM marts.fct_place_spend
             WHERE place_id = ? AND financial_year = ? AND method <> 'transfer_removed'
             GROUP BY ALL

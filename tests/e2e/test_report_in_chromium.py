@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 
+import duckdb
 import pytest
 from PIL import Image
 
@@ -29,7 +30,13 @@ def test_report_renders_offline_with_its_charts(built_warehouse, tmp_path):
     page = out.read_text(encoding="utf-8")
     # self-contained, opens offline: no script, stylesheet or image is fetched from anywhere
     assert not re.search(r"<(script|img|iframe)[^>]+src=", page) and not re.search(r"<link[^>]+href=", page)
-    assert "£2,987.5 million" in page and "Method and sources" in page
+    total, pop_only = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True).execute(
+        "SELECT total_gbp, population_only_total_gbp FROM marts.place_totals WHERE place_id = 'E09000012' "
+        "AND financial_year = '2016-17'").fetchone()
+    assert f"£{total / 1e6:,.1f} million" in page and "Method and sources" in page
+    # the indicators' effect is on the page: the population-only total and the streams they moved
+    assert f"by population only: £{pop_only / 1e6:,.1f}m" in page and 'id="sensitivity"' in page
+    assert "Population of state pension age" in page
     dom = subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile1'}", "--dump-dom",
                           out.as_uri()], capture_output=True, text=True, timeout=120).stdout
     for chart in ("chart-cofog", "chart-sector", "chart-trend", "chart-sankey"):

@@ -21,7 +21,9 @@ def test_lsoa_rows_add_back_to_every_district_year(con):
     assert district_years == 326 * 10 and with_lsoas == district_years
     assert worst < 1.0
     assert lsoa_years == 32844 * 10  # every English LSOA, every year
-    assert con.execute("SELECT DISTINCT method FROM marts.fct_neighbourhood_spend").fetchall() == [("apportioned_population",)]
+    methods = dict(con.execute("SELECT lsoa_basis, string_agg(DISTINCT method) FROM marts.fct_neighbourhood_spend GROUP BY 1").fetchall())
+    assert methods == {"population": "apportioned_population", "population_0_15": "apportioned_indicator",
+                       "population_60_plus": "apportioned_indicator", "health_need": "apportioned_indicator"}
 
 
 def test_imd_rank_carried_and_rollups_add_up(con):
@@ -42,7 +44,7 @@ def test_a_district_without_lsoa_rows_fails_the_gate(built_warehouse, tmp_path):
     shutil.copyfile(built_warehouse["warehouse"], broken)
     c = duckdb.connect(str(broken))
     # the LSOA mart is a view over the LSOA shares: take Hackney's LSOAs out of them
-    c.execute("DELETE FROM intermediate.int_lsoas_shared WHERE lad_code = 'E09000012'")
+    c.execute("DELETE FROM intermediate.int_lsoa_indicator_shares WHERE lad_code = 'E09000012'")
     c.close()
     proc = run_dbt(["test", "--select", "assert_lsoas_add_to_districts"], broken, tmp_path / "t")
     assert proc.returncode != 0

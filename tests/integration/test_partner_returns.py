@@ -87,7 +87,8 @@ def test_template_has_a_validated_sheet_per_body_prefilled_with_the_estimate(rou
     assert prefilled == pytest.approx(round_trip["before"]["total"], abs=len(bodies) * 10)
     academies = body_sheet(wb, "Academies")
     assert academies["C17"].value == round(round_trip["before"]["academies"])
-    assert academies["D17"].value == "apportioned_population"
+    # academies: primary and secondary schooling placed by the population of school age, the rest of 09 by population
+    assert academies["D17"].value.split(", ") == ["apportioned_indicator (school_age_population)", "apportioned_population"]
     rules = {str(dv.sqref): dv for dv in academies.data_validations.dataValidation}
     assert rules["A9:A28"].type == "list" and rules["A9:A28"].formula1 == "Lists!$A$2:$A$11"
     assert rules["E9:E28"].type == "decimal" and rules["E9:E28"].operator == "greaterThanOrEqual"
