@@ -227,6 +227,22 @@ def cmd_count(args) -> int:
     return 0
 
 
+def cmd_places(args) -> int:
+    from .count import CountError, list_places, render_places
+    from .settings import Settings
+
+    try:
+        rows = list_places(Settings.from_env().warehouse, args.search)
+    except CountError as exc:
+        print(f"totalplace places: {exc}", file=sys.stderr)
+        return 2
+    if args.search and rows and args.search.strip().lower() not in (
+            rows[0]["place_id"].lower() + " " + rows[0]["place_name"].lower()):
+        print(f"no place contains {args.search!r}; the closest:", file=sys.stderr)
+    sys.stdout.write(render_places(rows, args.format))
+    return 0
+
+
 def cmd_report(args) -> int:
     from .count import CountError
     from .report import write_report
@@ -319,11 +335,16 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(func=cmd_build)
     sub.add_parser("pull", help="land and verify every manifest file in TOTALPLACE_DATA").set_defaults(func=cmd_pull)
     c = sub.add_parser("count", help="the count for one place and year, from the published warehouse")
-    c.add_argument("--place", required=True, help="place id: a 2018 district code (E09000012) or a pilot id (tp_kent); a district name works too")
-    c.add_argument("--year", required=True, help="financial year, e.g. 2016-17")
+    c.add_argument("--place", required=True, help="place id (E09000012, tp_kent) or name, any case, or a unique part "
+                                                   "of it (Hackney, Kent, \"Kingston upon Hull\"); `totalplace places` lists them")
+    c.add_argument("--year", required=True, help="financial year: 2016-17, 2016/17 or 16-17")
     c.add_argument("--by", default="cofog", choices=["cofog", "group", "sector", "department", "body", "method", "indicator", "source"])
     c.add_argument("--format", default="table", choices=["table", "csv", "json"])
     c.set_defaults(func=cmd_count)
+    pl = sub.add_parser("places", help="list the places of the count (districts and pilot areas), or search them")
+    pl.add_argument("search", nargs="?", help="part of a name or id, e.g. Kent, hull, E09")
+    pl.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    pl.set_defaults(func=cmd_places)
     r = sub.add_parser("report", help="a self-contained HTML report for one place and year")
     r.add_argument("--place", required=True)
     r.add_argument("--year", required=True)

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .lookup import LookupFailed, Place, normalise_year, plain_names, resolve_place, suggestions
+from .settings import PROJECT_ROOT
 from .warehouse import connect
+
+SECTOR_NAMES = {"CG": "Central government", "LG": "Local government", "PC": "Public corporations"}
 
 BREAKDOWNS = {
     "cofog": ("cofog_division", "COFOG division"),
@@ -25,6 +28,18 @@ BREAKDOWNS = {
 
 class CountError(LookupError):
     pass
+
+
+def require_warehouse(warehouse: Path) -> None:
+    """A clear message, not a traceback, when there is no published warehouse where we look."""
+    if warehouse.exists():
+        return
+    import os
+
+    where = ("TOTALPLACE_WAREHOUSE" if os.environ.get("TOTALPLACE_WAREHOUSE")
+             else f"the project's default (the project this command runs from, {PROJECT_ROOT})")
+    raise CountError(f"no warehouse at {warehouse} ({where}): run `totalplace build` in {PROJECT_ROOT}, "
+                     "or set TOTALPLACE_WAREHOUSE to a built warehouse")
 
 
 @dataclass
@@ -48,37 +63,28 @@ class Count:
                 "population_only_total_gbp": self.population_only_total_gbp, "by": self.by, "breakdown": self.breakdown}
 
 
-def _close(word: str, options: list[str], n: int = 5) -> list[str]:
-    lowered = {o.lower(): o for o in options}
-    hits = difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.5)
-    hits += [o.lower() for o in options if word.lower() in o.lower() and o.lower() not in hits]
-    return [lowered[h] for h in hits[:n]]
+def load_places(con) -> list[Place]:
+    return [Place(*r) for r in con.execute(
+        "SELECT t.place_id, any_value(t.place_name), any_value(coalesce(p.place_kind, 'district')) "
+        "FROM marts.place_totals t LEFT JOIN seeds.places p USING (place_id) GROUP BY 1 ORDER BY 1").fetchall()]
+
+
+def load_years(con) -> list[str]:
+    return [y for (y,) in con.execute("SELECT DISTINCT financial_year FROM marts.place_totals ORDER BY 1").fetchall()]
 
 
 def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Count:
     if by not in BREAKDOWNS:
         raise CountError(f"unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}")
-    if not warehouse.exists():
-        raise CountError(f"no warehouse at {warehouse}: run `totalplace build` first")
+    require_warehouse(warehouse)
     expr, _label = BREAKDOWNS[by]
     with connect(warehouse, read_only=True) as con:
-        places = con.execute("SELECT place_id, place_name FROM marts.place_totals GROUP BY ALL").fetchall()
-        ids = {p for p, _ in places}
-        if place not in ids:
-            by_name = {n.lower(): p for p, n in places}
-            if place.lower() in by_name:
-                place = by_name[place.lower()]
-            else:
-                names = {f"{p} ({n})": p for p, n in places}
-                hints = _close(place, [p for p, _ in places] + [n for _, n in places])
-                shown = [f"{p} ({n})" for p, n in places if p in hints or n in hints][:8]
-                raise CountError(f"unknown place {place!r}" + (f"; close matches: {', '.join(shown)}" if shown else
-                                 "; place ids are 2018 district codes (e.g. E09000012) or pilot ids (e.g. tp_kent)"))
-        years = [y for (y,) in con.execute("SELECT DISTINCT financial_year FROM marts.place_totals ORDER BY 1").fetchall()]
-        if year not in years:
-            hints = _close(year, years, n=3) or years[-3:]
-            raise CountError(f"unknown financial year {year!r}; the count covers {years[0]} to {years[-1]}"
-                             f" (close: {', '.join(hints)})")
+        try:
+            found = resolve_place(place, load_places(con))
+            year = normalise_year(year, load_years(con))
+        except LookupFailed as e:
+            raise CountError(str(e)) from None
+        place = found.place_id
         row = con.execute("SELECT place_name, population, total_gbp, per_capita_gbp, share_actual, share_indicator, "
                           "population_only_total_gbp FROM marts.place_totals "
                           "WHERE place_id = ? AND financial_year = ?", [place, year]).fetchone()
@@ -86,26 +92,41 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
                             "FROM marts.fct_place_spend WHERE place_id = ? AND financial_year = ? GROUP BY 1 ORDER BY 2 DESC",
                             [place, year]).fetchall()
         names = dict(con.execute("SELECT cofog_code, description FROM raw.cofog").fetchall()) if by in ("cofog", "group") else {}
+        if by == "sector":
+            names = SECTOR_NAMES
+        elif by == "indicator" or by == "method":
+            labels = dict(con.execute("SELECT indicator_id, label FROM seeds.indicators").fetchall())
+            names = {k: f"{k} ({labels[k.removeprefix('indicator: ')]})" for k, *_ in parts
+                     if k and k.removeprefix("indicator: ") in labels}
     total = row[2]
-    breakdown = [{by: k, "label": f"{k} {names[k]}" if k in names else str(k), "amount_gbp": a,
+    breakdown = [{by: k, "label": names[k] if by in ("indicator", "method") and k in names
+                  else f"{k} {names[k]}" if k in names else str(k), "amount_gbp": a,
                   "per_capita_gbp": a / row[1], "share": a / total, "population_only_gbp": po}
                  for k, a, po in parts]
     return Count(place, row[0], year, int(row[1]), total, row[3], row[4], row[5], row[6], by, breakdown)
+
+
+def _money(x: float, digits: int = 0) -> str:
+    text = f"{x:,.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text   # never "-0"
 
 
 def render(count: Count, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(count.as_dict(), indent=2)
     if fmt == "csv":
+        # one row per part with its label; the total is the sum of the rows (see --format json or table)
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["place_id", "financial_year", count.by, "amount_gbp", "per_capita_gbp", "share", "population_only_gbp"])
+        w.writerow(["place_id", "place_name", "financial_year", count.by, "label", "amount_gbp", "per_capita_gbp",
+                    "share", "population_only_gbp"])
         for b in count.breakdown:
-            w.writerow([count.place_id, count.financial_year, b[count.by], f"{b['amount_gbp']:.2f}",
-                        f"{b['per_capita_gbp']:.2f}", f"{b['share']:.6f}", f"{b['population_only_gbp']:.2f}"])
-        w.writerow([count.place_id, count.financial_year, "TOTAL", f"{count.total_gbp:.2f}", f"{count.per_capita_gbp:.2f}", "1",
-                    f"{count.population_only_total_gbp:.2f}"])
+            w.writerow([count.place_id, count.place_name, count.financial_year, b[count.by], b["label"],
+                        f"{b['amount_gbp']:.2f}", f"{b['per_capita_gbp']:.2f}", f"{b['share']:.6f}",
+                        f"{b['population_only_gbp']:.2f}"])
         return buf.getvalue()
+    width = max([44, len(BREAKDOWNS[count.by][1])] + [len(b["label"]) for b in count.breakdown])
+    moved = count.total_gbp - count.population_only_total_gbp
     lines = [f"{count.place_name} ({count.place_id}), {count.financial_year}",
              f"  total identifiable public spending  £{count.total_gbp / 1e6:,.1f} million",
              f"  population (mid-{count.financial_year[:4]})               {count.population:,}",
@@ -113,10 +134,47 @@ def render(count: Count, fmt: str) -> str:
              f"  from actual local returns           {count.share_actual:.1%}",
              f"  placed by place-level indicators    {count.share_indicator:.1%}",
              f"  by population only, it would be     £{count.population_only_total_gbp / 1e6:,.1f} million "
-             f"({(count.total_gbp - count.population_only_total_gbp) / 1e6:+,.1f}; "
+             f"(the indicators moved it {'+' if moved >= 0 else '-'}£{abs(moved) / 1e6:,.1f} million; "
              f"£{count.population_only_total_gbp / count.population:,.0f} per head)",
-             "", f"  {BREAKDOWNS[count.by][1]:<44} {'£ million':>12} {'£ per head':>11} {'share':>7} {'by population only':>19}"]
+             "", f"  {BREAKDOWNS[count.by][1]:<{width}} {'£ million':>12} {'£ per head':>11} {'share':>7} {'by population only':>19}"]
     for b in count.breakdown:
-        lines.append(f"  {b['label'][:44]:<44} {b['amount_gbp'] / 1e6:>12,.1f} {b['per_capita_gbp']:>11,.0f} {b['share']:>7.1%}"
-                     f" {b['population_only_gbp'] / 1e6:>19,.1f}")
+        lines.append(f"  {b['label']:<{width}} {_money(b['amount_gbp'] / 1e6, 1):>12} {_money(b['per_capita_gbp']):>11} "
+                     f"{b['share']:>7.1%} {_money(b['population_only_gbp'] / 1e6, 1):>19}")
+    return "\n".join(lines) + "\n"
+
+
+def list_places(warehouse: Path, search: str | None = None) -> list[dict]:
+    """Places of the count (marts.dim_place), all or those whose id or name contains ``search``, best
+    match first; with no match, the closest by similarity."""
+    require_warehouse(warehouse)
+    with connect(warehouse, read_only=True) as con:
+        cur = con.execute("SELECT place_id, place_name, place_kind, region_name, n_districts, member_names, "
+                          "first_year, last_year FROM marts.dim_place ORDER BY place_kind DESC, place_name")
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    if not search:
+        return rows
+    t = search.strip().lower()
+    by_id = {r["place_id"]: r for r in rows}
+    places = [Place(r["place_id"], r["place_name"], r["place_kind"]) for r in rows]
+    hits = [p for p in places if t in p.place_id.lower() or any(t in n for n in plain_names(p))]
+    hits.sort(key=lambda p: (not any(n.startswith(t) for n in plain_names(p)), p.place_kind != "district", p.place_name))
+    return [by_id[p.place_id] for p in (hits or suggestions(search, places))]
+
+
+def render_places(rows: list[dict], fmt: str = "table") -> str:
+    if fmt == "json":
+        return json.dumps(rows, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["place_id"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+        return buf.getvalue()
+    width = max([10] + [len(r["place_name"]) for r in rows])
+    lines = [f"{'place id':<36} {'kind':<10} {'region':<26} {'years':<18} {'name':<{width}}  districts"]
+    for r in rows:
+        members = r["member_names"] if r["n_districts"] > 1 else ""
+        lines.append(f"{r['place_id']:<36} {r['place_kind']:<10} {(r['region_name'] or ''):<26} "
+                     f"{r['first_year'] + ' to ' + r['last_year']:<18} {r['place_name']:<{width}}  {members}")
     return "\n".join(lines) + "\n"

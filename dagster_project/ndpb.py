@@ -5,7 +5,9 @@ that could not be linked."""
 from dataclasses import dataclass
 from pathlib import Path
 
-from .count import CountError, _close
+import difflib
+
+from .count import CountError, require_warehouse
 from .warehouse import connect
 
 
@@ -22,14 +24,13 @@ class NdpbReport:
 
 
 def get_report(warehouse: Path, region: str, year: str, top: int = 15) -> NdpbReport:
-    if not warehouse.exists():
-        raise CountError(f"no warehouse at {warehouse}: run `totalplace build` first")
+    require_warehouse(warehouse)
     with connect(warehouse, read_only=True) as con:
         regions = dict(con.execute("SELECT region_code, rgnnm FROM raw.geo_region_codes WHERE region_code LIKE 'E%'").fetchall())
         by_name = {n.lower(): c for c, n in regions.items()}
         code = region if region in regions else by_name.get(region.lower())
         if code is None:
-            hints = _close(region, list(regions) + list(regions.values()))
+            hints = difflib.get_close_matches(region, list(regions) + list(regions.values()), n=4, cutoff=0.5)
             raise CountError(f"unknown English region {region!r}" + (f"; close matches: {', '.join(hints)}" if hints else
                              f"; regions: {', '.join(f'{c} ({n})' for c, n in sorted(regions.items()))}"))
         years = [y for (y,) in con.execute("SELECT DISTINCT financial_year FROM marts.ndpb_region_coverage ORDER BY 1").fetchall()]

@@ -1,13 +1,14 @@
 """Every setting the project reads from the environment, read in this one place.
 
 TOTALPLACE_MIRROR     folder holding a copy of the publishers' files (e.g. ../shared/raw); optional
-TOTALPLACE_DATA       where pulled, verified files land (default: data/, ignored by git)
-TOTALPLACE_WAREHOUSE  the published DuckDB warehouse analysts open (default: warehouse/totalplace.duckdb)
-TOTALPLACE_RETURNS    folder of filled partner returns (default: returns/)
+TOTALPLACE_DATA       where pulled, verified files land (default: <project>/data, ignored by git)
+TOTALPLACE_WAREHOUSE  the published DuckDB warehouse analysts open (default: <project>/warehouse/totalplace.duckdb)
+TOTALPLACE_RETURNS    folder of filled partner returns (default: <project>/returns)
 TOTALPLACE_MANIFEST   another source manifest to use instead of seeds/sources.csv (optional)
 
-Relative paths are taken from the current directory and turned absolute, so dbt (which runs
-inside dbt/) and Dagster see the same files.
+Relative paths in the variables are taken from the current directory and turned absolute, so dbt
+(which runs inside dbt/) and Dagster see the same files. Unset, each is the project's own folder
+(the project this command is installed from), so `totalplace count` works from any directory.
 """
 from __future__ import annotations
 
@@ -39,9 +40,9 @@ class Settings:
         env = os.environ if env is None else env
         return cls(
             mirror=_path(env.get("TOTALPLACE_MIRROR"), None),
-            data_dir=_path(env.get("TOTALPLACE_DATA"), "data"),
-            warehouse=_path(env.get("TOTALPLACE_WAREHOUSE"), "warehouse/totalplace.duckdb"),
-            returns_dir=_path(env.get("TOTALPLACE_RETURNS"), "returns"),
+            data_dir=_path(env.get("TOTALPLACE_DATA"), str(PROJECT_ROOT / "data")),
+            warehouse=_path(env.get("TOTALPLACE_WAREHOUSE"), str(PROJECT_ROOT / "warehouse" / "totalplace.duckdb")),
+            returns_dir=_path(env.get("TOTALPLACE_RETURNS"), str(PROJECT_ROOT / "returns")),
         )
 
     def export(self, warehouse: Path | None = None) -> dict[str, str]:

@@ -9,7 +9,7 @@ with district_spend as (
 ),
 
 shares as (
-    select {{ area }}_code, lad_code, lsoa_basis, sum(district_share) as district_share
+    select {{ area }}_code, {{ area }}_name, lad_code, lsoa_basis, sum(district_share) as district_share
     from {{ ref('int_lsoa_indicator_shares') }}
     group by all
 ),
@@ -17,6 +17,7 @@ shares as (
 final as (
     select
         shares.{{ area }}_code,
+        shares.{{ area }}_name,
         shares.lad_code,
         district_spend.financial_year,
         district_spend.cofog_division,

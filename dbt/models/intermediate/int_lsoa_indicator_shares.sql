@@ -37,17 +37,17 @@ lsoa_quintiles as (
 ),
 
 by_band as (
-    select lsoas.lsoa_code, lsoas.lad_code, lsoas.msoa_code, lsoas.ward_code, lsoas.imd_rank,
+    select lsoas.lsoa_code, lsoas.lad_code, lsoas.msoa_code, lsoas.msoa_name, lsoas.ward_code, lsoas.ward_name, lsoas.imd_rank,
            'population_0_15' as lsoa_basis, bands.population_0_15 as basis_count
     from lsoas
     inner join bands on bands.lsoa_code = lsoas.lsoa_code
     union all
-    select lsoas.lsoa_code, lsoas.lad_code, lsoas.msoa_code, lsoas.ward_code, lsoas.imd_rank,
+    select lsoas.lsoa_code, lsoas.lad_code, lsoas.msoa_code, lsoas.msoa_name, lsoas.ward_code, lsoas.ward_name, lsoas.imd_rank,
            'population_60_plus', bands.population_60_plus
     from lsoas
     inner join bands on bands.lsoa_code = lsoas.lsoa_code
     union all
-    select lsoas.lsoa_code, lsoas.lad_code, lsoas.msoa_code, lsoas.ward_code, lsoas.imd_rank,
+    select lsoas.lsoa_code, lsoas.lad_code, lsoas.msoa_code, lsoas.msoa_name, lsoas.ward_code, lsoas.ward_name, lsoas.imd_rank,
            'health_need', lsoas.population_2018 * district_quintile_cost.cost_per_head
     from lsoas
     inner join lsoa_quintiles on lsoa_quintiles.lsoa_code = lsoas.lsoa_code
@@ -57,10 +57,10 @@ by_band as (
 ),
 
 final as (
-    select lsoa_code, lad_code, msoa_code, ward_code, imd_rank, 'population' as lsoa_basis, district_share
+    select lsoa_code, lad_code, msoa_code, msoa_name, ward_code, ward_name, imd_rank, 'population' as lsoa_basis, district_share
     from lsoas
     union all
-    select lsoa_code, lad_code, msoa_code, ward_code, imd_rank, lsoa_basis,
+    select lsoa_code, lad_code, msoa_code, msoa_name, ward_code, ward_name, imd_rank, lsoa_basis,
            basis_count / sum(basis_count) over (partition by lad_code, lsoa_basis) as district_share
     from by_band
 )

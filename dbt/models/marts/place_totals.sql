@@ -39,6 +39,7 @@ final as (
     select
         places.place_id,
         places.place_name,
+        places.place_kind,
         place_population.financial_year,
         place_population.population,
         totals.total_gbp,

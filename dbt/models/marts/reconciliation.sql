@@ -15,6 +15,10 @@ spend as (
     select lad_code, financial_year, sector, method, amount_gbp from {{ ref('int_spend_with_returns') }}
 ),
 
+regions as (
+    select distinct region_code, region_name from {{ ref('cra_regions') }} where region_kind = 'english_region'
+),
+
 published as (
     select region_code, financial_year, sector, sum(amount_gbp) as published_gbp
     from cra
@@ -34,6 +38,7 @@ allocated as (
 final as (
     select
         published.region_code,
+        regions.region_name,
         published.financial_year,
         published.sector,
         published.published_gbp,
@@ -42,6 +47,7 @@ final as (
         coalesce(allocated.transfers_removed_gbp, 0) as transfers_removed_gbp
     from published
     left join allocated using (region_code, financial_year, sector)
+    left join regions on regions.region_code = published.region_code
 )
 
 select * from final
