@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 from pathlib import Path
 
@@ -30,9 +31,14 @@ def execute(path: Path, env: dict[str, str]) -> nbformat.NotebookNode:
                 os.environ[k] = v
 
 
-def test_there_are_five_notebooks():
-    assert [p.name for p in NOTEBOOKS] == ["01_place_count.ipynb", "02_compare_places.ipynb", "03_trend.ipynb",
-                                           "04_funding_flow.ipynb", "05_reconciliation.ipynb"]
+YEAR = re.compile(r"^20\d\d-\d\d$")
+
+
+def year_axes(chart: dict) -> list[tuple[str, list[str]]]:
+    """(axis type, the years drawn on it) for every x axis of a plotly figure that shows financial years."""
+    fig = chart["application/vnd.plotly.v1+json"]
+    years = sorted({str(x) for trace in fig["data"] for x in (trace.get("x") or []) if YEAR.match(str(x))})
+    return [(fig["layout"].get("xaxis", {}).get("type"), years)] if years else []
 
 
 @pytest.mark.parametrize("place,year", [("E09000012", "2016-17"), ("tp_kent", "2008-09")])
@@ -42,8 +48,17 @@ def test_notebook_runs_and_draws(built_warehouse, path, place, year):
                         "TOTALPLACE_WAREHOUSE": str(built_warehouse["warehouse"])})
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
-    charts = [o for o in outputs if "application/vnd.plotly.v1+json" in o.get("data", {})]
+    charts = [o["data"] for o in outputs if "application/vnd.plotly.v1+json" in o.get("data", {})]
     assert charts, f"{path.name} drew no chart"
+    # every chart also carries an HTML copy (plotly.js embedded), so it survives export to HTML
+    assert all("text/html" in c and "Plotly.newPlot" in c["text/html"] for c in charts)
+    con = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True)
+    all_years = [y for (y,) in con.execute("SELECT DISTINCT financial_year FROM marts.place_totals ORDER BY 1").fetchall()]
+    con.close()
+    axes = [a for c in charts for a in year_axes(c)]
+    if path.name in ("03_trend.ipynb", "05_reconciliation.ipynb"):
+        assert axes == [("category", all_years)], f"{path.name}: every year, as a category, on the x axis"
+    assert all(kind == "category" for kind, _ in axes)   # never a date axis
     if path.name == "01_place_count.ipynb":
         con = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True)
         total = con.execute("SELECT total_gbp FROM marts.place_totals WHERE place_id = ? AND financial_year = ?",
