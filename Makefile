@@ -1,41 +1,64 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11:
 #   make build   creates .venv, installs the pinned dependencies, builds the warehouse
-#   make test    creates .venv, installs the pinned dependencies, runs the tests
+#   make test    creates .venv, installs the pinned dependencies (and Chromium), runs the tests
+# `make help` lists every target.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN     = $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8888
 export TOTALPLACE_MIRROR ?= ../shared/raw
 
-.PHONY: build test install pull status dagster bench clean
+.PHONY: help build test install chromium pull status dagster notebooks docs bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,notebooks]'
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed  ## create .venv and install the pinned dependencies
 
-build: install
+chromium:  ## make sure headless Chromium is there for the report tests (Debian's package)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium (the report and screenshot tests render pages in it)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || { echo "could not install chromium with apt-get: install it (apt-get install chromium) and run make test again" >&2; exit 1; }; \
+	  else \
+	    echo "chromium is not installed and cannot be installed here (needs root and apt-get): install Debian's chromium package, then run make test again" >&2; exit 1; \
+	  fi; }
+
+build: install  ## pull, verify, parse, gate and build the warehouse; publish it if every gate passed
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/totalplace build
 
-pull: install
+pull: install  ## land and verify every file of the manifest
 	$(BIN)/totalplace pull
 
-status: install
+status: install  ## per file and sheet: header row, data rows, skipped and rejected rows
 	$(BIN)/totalplace status
 
-test: install
+test: install chromium  ## run the test suite (real files from TOTALPLACE_MIRROR)
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+notebooks: install  ## open the analysts' notebooks in JupyterLab on the project's kernel (HOST, PORT)
+	cd notebooks && PATH=$(CURDIR)/$(BIN):$$PATH $(CURDIR)/$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser \
+	  $(if $(filter 0,$(shell id -u)),--allow-root)
+
+docs: install  ## write the auditors' site (dbt docs and gate results) to docs_site/
+	$(BIN)/totalplace docs --out docs_site
+
+bench: install  ## print build, re-run, mart, query and pandas-comparison figures
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python benchmarks/run.py
 
-dagster: install
+dagster: install  ## start the Dagster UI on the same definitions
 	mkdir -p .dagster_home
 	# runs from the UI write their own warehouse; `totalplace build` is the gated publish analysts read
 	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(CURDIR)/.dagster_home \
 	  TOTALPLACE_WAREHOUSE=$${TOTALPLACE_DAGSTER_WAREHOUSE:-$(CURDIR)/warehouse/dagster.duckdb} $(BIN)/dagster dev
 
-clean:
+clean:  ## remove .venv, landed data, warehouses and dbt artefacts
 	rm -rf $(VENV) data warehouse dbt/target dbt/logs .dagster_home
