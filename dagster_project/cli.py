@@ -142,10 +142,11 @@ def _build(args) -> int:
     skipped = [e for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     n_checks = len(result.get_asset_check_evaluations())
     elapsed = time.perf_counter() - t0
-    from .gate_report import record
+    from .gate_report import record, record_build
 
     if result.success and not failed_checks and not failed_steps:
         record(work, result.get_asset_check_evaluations(), result.run_id)
+        record_build(work, result.run_id, run_years)
         publish(work, settings.warehouse)
         print(f"\nbuild OK: {n_checks} gate(s) passed; published {settings.warehouse}")
         _summary(settings.warehouse)

@@ -50,6 +50,43 @@ def failing_rows(path: Path, check_name: str, limit: int = 5) -> list[str]:
         return [", ".join(f"{n}={v}" for n, v in zip(names, row)) for row in cur.fetchall()]
 
 
+def source_commit() -> str:
+    """The git commit of the project that builds (with '+changes' when the work tree differs), or
+    'unknown' outside a git checkout."""
+    import subprocess
+
+    from .settings import PROJECT_ROOT
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return (commit + ("+changes" if dirty else "")) if commit else "unknown"
+
+
+def record_build(path: Path, run_id: str, years: list[str]) -> None:
+    """quality.build_info: when the published warehouse was built, from which commit, for which years."""
+    row = pd.DataFrame([{"run_id": run_id, "built_at": datetime.now(timezone.utc).replace(tzinfo=None),
+                         "commit": source_commit(), "years": ", ".join(years)}])
+    with connect(path) as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS quality")
+        con.register("build_df", row)
+        con.execute("CREATE OR REPLACE TABLE quality.build_info AS SELECT * FROM build_df")
+
+
+def build_info(path: Path) -> tuple[str, str]:
+    """(built at, commit) of a published warehouse, or ('unknown', 'unknown') for one built before this was kept."""
+    with connect(path, read_only=True) as con:
+        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'quality' "
+                           "AND table_name = 'build_info'").fetchone()[0]:
+            return "unknown", "unknown"
+        built_at, commit = con.execute("SELECT built_at, commit FROM quality.build_info").fetchone()
+    return f"{built_at:%Y-%m-%d %H:%M} UTC", commit
+
+
 def render(warehouse: Path, out: Path) -> Path:
     with connect(warehouse, read_only=True) as con:
         df = con.execute("SELECT asset, check_name, passed, description, details, evaluated_at "

@@ -3,15 +3,32 @@ embedded, no CDN) with the headline numbers, the charts and a method-and-sources
 from __future__ import annotations
 
 import html
+from datetime import datetime, timezone
 from pathlib import Path
 
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from .count import CountError, get_count
+from .gate_report import build_info
 from .warehouse import connect
 
 SECTORS = {"CG": "Central government", "LG": "Local government", "PC": "Public corporations"}
+# one colour per sector on every chart and every report
+SECTOR_COLOURS = {"CG": "#1f6f8b", "LG": "#c2681d", "PC": "#5b8c3a"}
+FUNCTION_COLOUR = "#8a8f98"
+VINTAGES = {"cra_2010_ch9": "CRA 2010", "cra_2014": "CRA 2014", "cra_2018": "CRA 2018"}
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _short(name: str, width: int = 34) -> str:
+    """A funder's name short enough to read beside a Sankey node (the full name shows on hover)."""
+    name = name.replace("Department for ", "Dept for ").replace("Department of ", "Dept of ")
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
 METHODS = {"actual": "Actual: the authority's own outturn return for this area",
            "actual_return": "Actual: the body's own figure from a partner return (totalplace template)",
            "transfer_removed": "Transfer removed: money a returning body said another counted body funded",
@@ -32,6 +49,9 @@ def _fig_html(fig: go.Figure, div_id: str) -> str:
 
 def build_report(warehouse: Path, place: str, year: str) -> str:
     headline = get_count(warehouse, place, year, "cofog")
+    built_at, commit = build_info(warehouse)
+    built_text = (f"Warehouse built {html.escape(built_at)} from commit <code>{html.escape(commit)}</code>"
+                  if built_at != "unknown" else "Warehouse build date and commit not recorded (built by an older version)")
     place = headline.place_id
     with connect(warehouse, read_only=True) as con:
         q = lambda sql, p=None: con.execute(sql, p or []).fetchall()  # noqa: E731
@@ -44,6 +64,8 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
                      FROM marts.method_sensitivity m WHERE m.place_id=? AND m.financial_year=? AND m.indicator_id <> 'population'
                      GROUP BY 1, 2, 3 ORDER BY abs(sum(m.difference_gbp)) DESC LIMIT 8""", [place, year])
         trend = q("SELECT financial_year, per_capita_gbp, total_gbp FROM marts.place_totals WHERE place_id=? ORDER BY 1", [place])
+        vintages = q("""SELECT financial_year, max(source_id) FROM marts.fct_place_spend
+                        WHERE place_id = ? AND source_id LIKE 'cra_%' GROUP BY 1 ORDER BY 1""", [place])
         flows = q("""WITH f AS (SELECT CASE WHEN sector = 'LG' THEN 'Local authorities' ELSE department END AS funder,
                                        sector, cofog_division, sum(amount_gbp) AS gbp
                                 FROM marts.fct_place_spend WHERE place_id=? AND financial_year=? GROUP BY ALL),
@@ -60,26 +82,58 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
                     "WHERE d.place_id = ? ORDER BY 1", [place])
 
     cofog = [(b["label"], b["amount_gbp"]) for b in headline.breakdown]
+    years = [y for y, _, _ in trend]
+    trend_fig = go.Figure(go.Scatter(x=years, y=[p for _, p, _ in trend], mode="lines+markers", line_color="#333",
+                                     hovertemplate="%{x}: £%{y:,.0f} per head<extra></extra>"))
+    trend_fig.update_layout(title=f"Spending per head, {years[0]} to {years[-1]}<br><sup>dotted: the CRA vintage "
+                                  "changes (a step there may be the publication, not the place)</sup>", height=400,
+                            xaxis=dict(type="category", title="financial year"),
+                            yaxis=dict(rangemode="tozero", tickprefix="£", tickformat=",.0f", title="£ per head"))
+    for (y0, v0), (y1, v1) in zip(vintages, vintages[1:]):
+        if v0 != v1:   # the CRA vintage changes here: a step in the series may be the publication, not the place
+            trend_fig.add_vline(x=years.index(y1) - 0.5, line_dash="dot", line_color="#888")
+            trend_fig.add_annotation(x=years.index(y1) - 0.5, y=0.06, yref="paper", showarrow=False, font=dict(size=11),
+                                     xanchor="left", bgcolor="rgba(255,255,255,0.85)", text=f" {VINTAGES.get(v1, v1)}",
+                                     hovertext=f"{VINTAGES.get(v0, v0)} up to {years[years.index(y1) - 1]}, "
+                                               f"{VINTAGES.get(v1, v1)} from {y1}")
     figs = [
         _fig_html(go.Figure(go.Bar(x=[a / 1e6 for _, a in cofog][::-1], y=[l for l, _ in cofog][::-1], orientation="h",
-                                   marker_color="#1f6f8b")).update_layout(
-            title="Spending by function (COFOG division), £ million", height=420), "chart-cofog"),
+                                   marker_color="#1f6f8b", hovertemplate="%{y}: £%{x:,.1f}m<extra></extra>")).update_layout(
+            title="Spending by function (COFOG division)", height=420,
+            xaxis=dict(rangemode="tozero", tickprefix="£", ticksuffix="m", tickformat=",.0f", title="£ million")),
+            "chart-cofog"),
         _fig_html(go.Figure(go.Pie(labels=[SECTORS.get(s, s) for s, _ in by_sector], values=[a for _, a in by_sector],
-                                   hole=0.45)).update_layout(title="By sector", height=360), "chart-sector"),
-        _fig_html(go.Figure(go.Scatter(x=[y for y, _, _ in trend], y=[p for _, p, _ in trend], mode="lines+markers",
-                                       line_color="#99460b")).update_layout(
-            title="Spending per head, £, 2008-09 to 2017-18", height=360, xaxis_type="category"), "chart-trend"),
+                                   marker=dict(colors=[SECTOR_COLOURS.get(s, "#999") for s, _ in by_sector]),
+                                   sort=False, hole=0.45, hovertemplate="%{label}: £%{value:,.0f}<extra></extra>"))
+                  .update_layout(title="By sector", height=380), "chart-sector"),
+        _fig_html(trend_fig, "chart-trend"),
     ]
     nodes: list[str] = []
-    index = lambda n: nodes.index(n) if n in nodes else (nodes.append(n) or len(nodes) - 1)  # noqa: E731
+    colours: list[str] = []
+    full: list[str] = []
+
+    def index(name: str, colour: str, label: str | None = None) -> int:
+        if name not in nodes:
+            nodes.append(name), colours.append(colour), full.append(label or name)
+        return nodes.index(name)
+
     names = {b["cofog"]: b["label"] for b in headline.breakdown}
-    src, dst, val = [], [], []
+    src, dst, val, link_colours = [], [], [], []
     for funder, sector, division, gbp in flows:
-        for a, b in ((funder, SECTORS.get(sector, sector)), (SECTORS.get(sector, sector), names.get(division, division))):
-            src.append(index(a)), dst.append(index(b)), val.append(gbp / 1e6)
-    figs.append(_fig_html(go.Figure(go.Sankey(node=dict(label=nodes, pad=12), link=dict(source=src, target=dst, value=val)))
-                          .update_layout(title="Where the money flows: funder → sector → function (£ million)", height=620),
-                          "chart-sankey"))
+        colour = SECTOR_COLOURS.get(sector, "#999")
+        f = index(f"funder:{funder}", _rgba(colour, 0.55), funder)
+        m = index(f"sector:{sector}", colour, SECTORS.get(sector, sector))
+        d = index(f"function:{division}", FUNCTION_COLOUR, names.get(division, division))
+        for a, b in ((f, m), (m, d)):
+            src.append(a), dst.append(b), val.append(gbp / 1e6), link_colours.append(_rgba(colour, 0.3))
+    sankey = go.Sankey(
+        arrangement="snap", textfont=dict(size=12, color="#111"),
+        node=dict(label=[_short(x) for x in full], customdata=full, color=colours, pad=18, thickness=14,
+                  line=dict(width=0), hovertemplate="%{customdata}: £%{value:,.1f}m<extra></extra>"),
+        link=dict(source=src, target=dst, value=val, color=link_colours,
+                  hovertemplate="%{source.customdata} → %{target.customdata}: £%{value:,.1f}m<extra></extra>"))
+    figs.append(_fig_html(go.Figure(sankey).update_layout(
+        title="Where the money flows: funder → sector → function (£ million)", height=680), "chart-sankey"))
     estimated = 1 - headline.share_actual
     rank_text = f"{rank[0][0]} of {rank[0][1]} districts by spending per head" if rank else ""
     def how(m: str, ind: str | None) -> str:
@@ -98,11 +152,12 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Total Place count: {html.escape(headline.place_name)} {year}</title>
 <script>{get_plotlyjs()}</script>
-<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}}
+<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}
 .kpis{{display:flex;gap:1.5em;flex-wrap:wrap}} .kpi{{background:#f3f6f8;padding:1em 1.4em;border-radius:8px}}
 .kpi b{{display:block;font-size:1.6em}} table{{border-collapse:collapse;margin:1em 0}} td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
 #sensitivity td:nth-child(n+3),#methods td:nth-child(n+2){{white-space:nowrap}}
-.grid{{display:grid;grid-template-columns:1fr 1fr;gap:1em}}</style></head><body>
+.grid{{display:grid;grid-template-columns:1fr 1fr;gap:1em}} .built{{color:#666;font-size:.9em;margin-top:2em}}
+@media (max-width: 900px) {{ .grid{{grid-template-columns:1fr}} }}</style></head><body>
 <h1>How much public money goes into {html.escape(headline.place_name)}, {year}?</h1>
 <p>{html.escape(headline.place_id)}: {member_text}</p>
 <div class="kpis">
@@ -131,6 +186,8 @@ docs (<code>totalplace docs</code>).</p>
 The streams that moved most:</p>
 <table id="sensitivity"><tr><th>COFOG group</th><th>indicator</th><th>count</th><th>by population only</th><th>difference</th><th>per head</th></tr>{moved_rows}</table>
 <table><tr><th>Source</th><th>publisher</th><th>file</th><th>amount</th></tr>{src_rows}</table>
+<p class="built">{built_text};
+report made {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by <code>totalplace report</code>.</p>
 </body></html>"""
 
 

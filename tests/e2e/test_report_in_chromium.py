@@ -37,6 +37,12 @@ def test_report_renders_offline_with_its_charts(built_warehouse, tmp_path):
     # the indicators' effect is on the page: the population-only total and the streams they moved
     assert f"by population only: £{pop_only / 1e6:,.1f}m" in page and 'id="sensitivity"' in page
     assert "Population of state pension age" in page
+    # one colour per sector: the donut and the Sankey give central government the same colour
+    assert page.count('"#1f6f8b"') >= 2 and page.count('"#c2681d"') >= 2
+    # when and from what the warehouse was built
+    built_at, commit = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True).execute(
+        "SELECT built_at, commit FROM quality.build_info").fetchone()
+    assert f"Warehouse built {built_at:%Y-%m-%d %H:%M} UTC from commit <code>{commit}</code>" in page
     dom = subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile1'}", "--dump-dom",
                           out.as_uri()], capture_output=True, text=True, timeout=120).stdout
     for chart in ("chart-cofog", "chart-sector", "chart-trend", "chart-sankey"):
