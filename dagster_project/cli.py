@@ -287,6 +287,31 @@ def cmd_ndpb(args) -> int:
     return 0
 
 
+DOCS_INDEX = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>totalplace: docs for auditors</title>
+<style>body{font-family:system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+li{margin:.4em 0}</style></head><body>
+<h1>totalplace: how every number is made</h1>
+<p>The Total Place high-level count: identifiable public spending in each English place and year, by COFOG
+function, sector, body, source and method, built from the published files with every figure traceable to its
+source cell.</p>
+<ul>
+<li><a href="dbt/static_index.html">Lineage, models, columns and counting rules</a> (dbt docs): start at the
+project overview, then <code>fct_place_spend</code> and its lineage graph back to the raw tables and seeds.</li>
+<li><a href="gates.html">Quality gates of the last published build</a>: every gate, what it checks and its result.</li>
+</ul>
+<h2>Where to start</h2>
+<ol>
+<li>The rules: the docs blocks (count, vintages, who serves where, transfers, indicators, population as last
+resort, conservation) are shown on the models that apply them.</li>
+<li>The policies are seeds an auditor can read: <code>cipfa_to_cofog</code>, <code>authority_coverage</code>,
+<code>places</code>, <code>apportionment_indicators</code> and <code>indicators</code>, <code>sources</code> (the
+manifest, with each file's sha256).</li>
+<li>From a number back to its cell: <code>marts.fct_place_spend</code> gives its <code>source_id</code>,
+<code>method</code> and <code>indicator_id</code>; the raw tables give <code>source_file</code>, <code>sheet</code>,
+<code>row_number</code> (and <code>column_letter</code>).</li>
+</ol></body></html>"""
+
+
 def cmd_docs(args) -> int:
     """dbt lineage docs (static, opens from disk) and the gate results of the published build."""
     import subprocess
@@ -305,19 +330,23 @@ def cmd_docs(args) -> int:
     with tempfile.TemporaryDirectory() as tmp:  # dbt opens its warehouse read-write: give it a copy
         copy = Path(tmp) / "docs.duckdb"
         shutil.copyfile(s.warehouse, copy)
+        target = Path(tmp) / "target"   # dbt's working files (compiled SQL, graph, parse cache) stay out of the site
         print("generating dbt docs (catalog of every source, seed and model)...", flush=True)
         proc = subprocess.run([dbt_executable(), "docs", "generate", "--static", "--project-dir", str(DBT_DIR),
-                               "--profiles-dir", str(DBT_DIR), "--target-path", str(out / "dbt")],
+                               "--profiles-dir", str(DBT_DIR), "--target-path", str(target)],
                               env={**os.environ, "TOTALPLACE_WAREHOUSE": str(copy)}, cwd=DBT_DIR,
                               capture_output=True, text=True)
         if proc.returncode != 0:
             print(proc.stdout[-3000:], file=sys.stderr)
             return 1
-        gates = render(s.warehouse, out / "gates.html")
-    (out / "index.html").write_text(
-        "<!doctype html><meta charset='utf-8'><title>totalplace docs</title><h1>totalplace: docs for auditors</h1>"
-        "<ul><li><a href='dbt/static_index.html'>Lineage, models, columns and counting rules (dbt docs)</a></li>"
-        "<li><a href='gates.html'>Quality gates of the last published build</a></li></ul>", encoding="utf-8")
+        for old in (out / "dbt").iterdir():   # a site written by an older version may hold dbt internals
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+        # the page (self-contained), and the manifest and catalog for machine-readable lineage; not dbt's
+        # working files (graph.gpickle, partial_parse.msgpack, compiled/ and run/ SQL)
+        for name in ("static_index.html", "manifest.json", "catalog.json"):
+            shutil.copyfile(target / name, out / "dbt" / name)
+        gates = render(s.warehouse, out / "gates.html", target / "manifest.json")
+    (out / "index.html").write_text(DOCS_INDEX, encoding="utf-8")
     print(f"docs written to {out}: open {out / 'index.html'} ({out / 'dbt' / 'static_index.html'}, {gates})")
     return 0
 

@@ -87,24 +87,87 @@ def build_info(path: Path) -> tuple[str, str]:
     return f"{built_at:%Y-%m-%d %H:%M} UTC", commit
 
 
-def render(warehouse: Path, out: Path) -> Path:
+DBT_TEST_WORDS = {
+    "not_null": "{column} is never empty",
+    "unique": "{column} is unique",
+    "accepted_values": "{column} only takes the values {values}",
+    "relationships": "every {column} is a {field} of {to}",
+    "unique_combination": "one row per {columns}",
+    "shares_sum_to_one": "{share} adds to one for every {group_by}",
+    "one_row_per_published_cell": "one row per published cell (file, sheet, row, column)",
+    "every_spending_authority_covered": "every authority that spends in the returns is mapped to the districts it serves",
+}
+
+
+def _leading_comment(sql: str) -> str:
+    lines = []
+    for line in sql.splitlines():
+        if line.startswith("--"):
+            lines.append(line.lstrip("- ").strip())
+        elif line.strip() and lines:
+            break
+    return " ".join(lines)
+
+
+def describe_dbt_test(node: dict) -> str:
+    """What a dbt test checks, in words: its own description, else its generic test and arguments,
+    else (a singular test) the comment at the top of its SQL."""
+    if node.get("description"):
+        return node["description"].strip()
+    meta = node.get("test_metadata") or {}
+    kwargs = dict(meta.get("kwargs") or {})
+    kwargs.update(kwargs.pop("arguments", None) or {})
+    model = (node.get("refs") or [{}])[0].get("name") or "".join(node.get("sources", [[]])[0][-1:]) or ""
+    if meta.get("name") in DBT_TEST_WORDS:
+        words = {k: ", ".join(map(str, v)) if isinstance(v, list) else str(v).replace("ref('", "").replace("')", "")
+                 for k, v in kwargs.items()}
+        try:
+            text = DBT_TEST_WORDS[meta["name"]].format_map({"column": words.get("column_name", ""), **words})
+        except KeyError:
+            text = meta["name"]
+        where = kwargs.get("config", {}).get("where") if isinstance(kwargs.get("config"), dict) else None
+        return f"{model}: {text}" + (f" (where {where})" if where else "")
+    return _leading_comment(node.get("raw_code", "")) or node.get("name", "")
+
+
+def _what_was_checked(details: str, manifest: dict) -> str:
+    meta = json.loads(details or "{}")
+    if meta.get("checked"):
+        return "; ".join(meta["checked"])
+    node = manifest.get("nodes", {}).get(meta.get("unique_id", ""), {})
+    return describe_dbt_test(node) if node else ""
+
+
+def render(warehouse: Path, out: Path, manifest_path: Path | None = None) -> Path:
+    """gates.html: every gate of the last published build with what it checks and its result."""
+    manifest = json.loads(manifest_path.read_text()) if manifest_path and manifest_path.exists() else {}
     with connect(warehouse, read_only=True) as con:
         df = con.execute("SELECT asset, check_name, passed, description, details, evaluated_at "
                          "FROM quality.gate_results ORDER BY passed, asset, check_name").df()
     failed = int((~df["passed"]).sum())
-    when = df["evaluated_at"].max() if len(df) else "never"
+    when = f"{df['evaluated_at'].max():%Y-%m-%d %H:%M}" if len(df) else "never"
     body = []
     for r in df.itertuples():
         status = "passed" if r.passed else "FAILED"
+        checked = _what_was_checked(r.details, manifest)
         body.append(f"<tr class='{status.lower()}'><td>{html.escape(r.asset)}</td><td>{html.escape(r.check_name)}</td>"
-                    f"<td>{status}</td><td>{html.escape(r.description)}</td></tr>")
+                    f"<td class='result'>{status}</td><td>{html.escape(checked)}"
+                    + (f"<div class='outcome'>{html.escape(r.description)}</div>" if r.description else "") + "</td></tr>")
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>totalplace quality gates</title>
-<style>body{{font-family:sans-serif;margin:2em}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}}
-tr.failed td{{background:#fdd}} tr.passed td:nth-child(3){{color:#060}}</style></head><body>
+<style>body{{font-family:system-ui,sans-serif;margin:2em auto;max-width:1300px;padding:0 1em;color:#222}}
+table{{border-collapse:collapse;width:100%;table-layout:fixed}}
+td,th{{border-bottom:1px solid #ddd;padding:5px 8px;vertical-align:top;text-align:left;overflow-wrap:anywhere;font-size:.92em}}
+th{{background:#f3f6f8;position:sticky;top:0}} col.asset{{width:19%}} col.gate{{width:25%}} col.result{{width:7%}}
+tr.failed td{{background:#fdd}} td.result{{font-weight:600}} tr.passed td.result{{color:#060}}
+.outcome{{color:#666;font-size:.9em;margin-top:2px}}</style></head><body>
 <h1>Quality gates of the last published build</h1>
 <p>{len(df)} gates evaluated at {when} UTC: {len(df) - failed} passed, {failed} failed. Raw and marts gates are
-Great Expectations suites (expectations/raw.py, expectations/marts.py); the others are dbt tests.</p>
-<table><tr><th>asset</th><th>gate</th><th>result</th><th>what was checked / what failed</th></tr>
+Great Expectations suites (expectations/raw.py, expectations/marts.py): the column lists what each of their
+expectations checks. The others are dbt tests, described from the model YAML (generic tests) or the
+comment at the top of the test (singular tests, dbt/tests/singular/). Every gate is blocking: a failure stops the
+publish.</p>
+<table><colgroup><col class="asset"><col class="gate"><col class="result"><col></colgroup>
+<tr><th>asset</th><th>gate</th><th>result</th><th>what it checks</th></tr>
 {''.join(body)}</table></body></html>"""
     out.write_text(page, encoding="utf-8")
     return out

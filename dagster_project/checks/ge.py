@@ -15,7 +15,7 @@ from __future__ import annotations
 import atexit
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -33,6 +33,7 @@ class GateOutcome:
     evaluated: int
     failures: list[str]
     raw: dict
+    checked: list[str] = field(default_factory=list)   # what each expectation checks, in words
 
 
 class GateWorkerError(RuntimeError):
@@ -70,6 +71,29 @@ def _describe(r) -> str:
     return ": ".join(bits[:1]) + " " + ", ".join(bits[1:])
 
 
+WHAT = {"expect_column_to_exist": "column {column} exists",
+        "expect_column_values_to_not_be_null": "{column} is never empty",
+        "expect_column_values_to_be_unique": "{column} is unique",
+        "expect_compound_columns_to_be_unique": "one row per {column_list}",
+        "expect_column_values_to_match_regex": "{column} matches {regex}",
+        "expect_column_values_to_be_in_set": "{column} is one of {value_set}",
+        "expect_column_values_to_be_between": "{column} is between {min_value} and {max_value}",
+        "expect_column_values_to_be_in_type_list": "{column} is numeric",
+        "expect_column_pair_values_a_to_be_greater_than_b": "{column_A} >= {column_B}"}
+
+
+def _what(r) -> str:
+    """What one expectation checks, in words (for the auditors' gates page)."""
+    cfg = r.expectation_config
+    kw = {k: v for k, v in cfg.kwargs.items() if k != "batch_id"}
+    template = WHAT.get(cfg.type)
+    try:
+        return template.format(**{k: kw.get(k) for k in ("column", "column_list", "regex", "value_set", "min_value",
+                                                          "max_value", "column_A", "column_B")}) if template else cfg.type
+    except (KeyError, IndexError):
+        return cfg.type
+
+
 def _validate(build: Callable, args: tuple, df: pd.DataFrame, index_column: str | None) -> GateOutcome:
     """Build the suite (a GE context must exist first) and validate ``df`` against it, in this process."""
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": df})
@@ -78,7 +102,8 @@ def _validate(build: Callable, args: tuple, df: pd.DataFrame, index_column: str 
            else "SUMMARY")
     res = batch.validate(suite, result_format=fmt)
     failures = [_describe(r) for r in res.results if not r.success]
-    return GateOutcome(suite.name, bool(res.success), len(res.results), failures, res.to_json_dict())
+    return GateOutcome(suite.name, bool(res.success), len(res.results), failures, res.to_json_dict(),
+                       [_what(r) for r in res.results])
 
 
 # --- the validation process -------------------------------------------------------------------------

@@ -33,7 +33,8 @@ def mart_gate(table: str) -> dg.AssetChecksDefinition:
             passed=outcome.success, severity=dg.AssetCheckSeverity.ERROR,
             description=(f"marts.{table}: {outcome.evaluated} expectations passed on {rows:,} rows" if outcome.success
                          else f"marts.{table} failed its gate: " + "; ".join(outcome.failures)),
-            metadata={"rows": rows, "failures": dg.MetadataValue.json(json.loads(json.dumps(outcome.failures)))})
+            metadata={"rows": rows, "failures": dg.MetadataValue.json(json.loads(json.dumps(outcome.failures))),
+                      "checked": dg.MetadataValue.json(outcome.checked)})
     return _check
 
 

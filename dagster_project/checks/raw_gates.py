@@ -40,6 +40,8 @@ def evaluate_raw_gate(warehouse: Path, table: str, sources: list[Source],
         bad = counts[(counts.data_rows < counts.min_rows) | (counts.data_rows > counts.max_rows)]
         per_file.failures = [f"{r.source_file} [{r.source_id}] gave {r.data_rows} data rows, expected "
                              f"{r.min_rows}..{r.max_rows}" for r in bad.itertuples()]
+    per_file.checked = [f"{r.source_file} gives {r.min_rows:,} to {r.max_rows:,} data rows (it gave {r.data_rows:,})"
+                        for r in counts.itertuples()]
     outcomes.append(per_file)
     return outcomes
 
@@ -60,6 +62,7 @@ def raw_gate(table: str, sources: list[Source]) -> dg.AssetChecksDefinition:
             description=(f"raw.{table} passed {sum(o.evaluated for o in outcomes)} expectations" if passed else
                          f"raw.{table} ({files}) failed its gate: " + "; ".join(failures)),
             metadata={"expectations": sum(o.evaluated for o in outcomes), "failures": dg.MetadataValue.json(failures),
+                      "checked": dg.MetadataValue.json([c for o in outcomes for c in o.checked]),
                       "ge_result": dg.MetadataValue.json(json.loads(json.dumps(outcomes[0].raw.get("statistics", {}), default=str)))},
         )
     return _check

@@ -20,6 +20,20 @@ def test_docs_site_opens_from_disk_with_lineage_and_gates(built_warehouse, tmp_p
     m = re.search(r"(\d+) gates evaluated at .*?: (\d+) passed, (\d+) failed", gates)
     assert m and int(m.group(1)) > 100 and m.group(3) == "0"
     assert "raw/cra" in gates and "marts/fct_place_spend" in gates
+    # every gate says what it checks: GE gates list their expectations, dbt tests their rule
+    rows = re.findall(r"<tr class='(passed|failed)'><td>(.*?)</td><td>(.*?)</td><td class='result'>\w+</td><td>(.*?)(?:<div|</td>)", gates)
+    assert len(rows) == int(m.group(1))
+    assert [(a, g) for _, a, g, what in rows if not what.strip()] == []
+    what = {(a, g): w for _, a, g, w in rows}
+    assert "GDP" not in what[("raw/cra", "raw_gate")] and "column sector exists" in what[("raw/cra", "raw_gate")]
+    assert "CRA_2018_Database_for_Publication_rvsd.xlsx gives" in what[("raw/cra", "raw_gate")]
+    assert what[("marts/place_totals", "not_null_place_totals_population")] == "place_totals: population is never empty"
+    assert what[("intermediate/int_district_indicators_scaled", "assert_every_district_has_its_indicators")].startswith(
+        "Every 2018 district has every indicator")
+    # the dbt docs open on the project's own overview, and the site holds no dbt working files
+    assert "doc.totalplace.__overview__" in static and "Where to start" in static   # the project's overview page
+    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert files == {"index.html", "gates.html", "dbt/static_index.html", "dbt/manifest.json", "dbt/catalog.json"}
 
 
 def test_docs_site_has_no_undocumented_model_seed_or_column(built_warehouse, tmp_path):
