@@ -275,15 +275,17 @@ def cmd_template(args) -> int:
 
 def cmd_ndpb(args) -> int:
     from .count import CountError
-    from .ndpb import get_report, render
+    from .lookup import LookupFailed, normalise_year
+    from .ndpb import get_report, render_format
     from .settings import Settings
 
     try:
-        report = get_report(Settings.from_env().warehouse, args.region, args.year)
-    except CountError as exc:
+        year = normalise_year(args.year, [f"{y}-{(y + 1) % 100:02d}" for y in range(2000, 2040)])
+        report = get_report(Settings.from_env().warehouse, args.region, year)
+    except (CountError, LookupFailed) as exc:
         print(f"totalplace ndpb: {exc}", file=sys.stderr)
         return 2
-    sys.stdout.write(render(report))
+    sys.stdout.write(render_format(report, args.format))
     return 0
 
 
@@ -387,7 +389,8 @@ def main(argv: list[str] | None = None) -> int:
     t.set_defaults(func=cmd_template)
     n = sub.add_parser("ndpb", help="arm's-length bodies report for an English region and year")
     n.add_argument("--region", required=True, help="region code (E12000007) or name (London)")
-    n.add_argument("--year", required=True, help="financial year covered by CRA 2018, e.g. 2014-15")
+    n.add_argument("--year", required=True, help="financial year covered by CRA 2018, e.g. 2014-15 or 2014/15")
+    n.add_argument("--format", default="table", choices=["table", "csv", "json"])
     n.set_defaults(func=cmd_ndpb)
     d = sub.add_parser("docs", help="static lineage docs and gate results for auditors")
     d.add_argument("--out", default="docs_site", help="folder to write (default: docs_site/)")

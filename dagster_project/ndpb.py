@@ -61,8 +61,52 @@ def get_report(warehouse: Path, region: str, year: str, top: int = 15) -> NdpbRe
     return NdpbReport(code, regions[code], year, coverage, ndpbs, reconciliation, unmatched_directory, unmatched_cra)
 
 
+def _m(x: float | None) -> str:
+    """£1,234.5m, −£65,258.2m (the sign before the pound sign), or - for no figure."""
+    if x is None:
+        return "-"
+    sign = "\u2212" if x < 0 else ""
+    return f"{sign}£{abs(x) / 1e6:,.1f}m"
+
+
+def as_rows(r: NdpbReport) -> list[dict]:
+    """Every line of the report as one flat row (for CSV and JSON): section, body, department, detail, figures."""
+    spend, matched, share, n_matched, n_unmatched = r.coverage
+    base = {"region_code": r.region_code, "region_name": r.region_name, "financial_year": r.financial_year}
+    rows = [{**base, "section": "coverage", "body": "", "department": "", "detail": f"{n_matched} matched, {n_unmatched} not",
+             "amount_gbp": spend, "matched_gbp": matched, "matched_share": share}]
+    rows += [{**base, "section": "ndpb_in_region", "body": o, "department": d, "detail": c or "", "amount_gbp": a}
+             for o, d, c, a in r.ndpbs]
+    rows += [{**base, "section": "reconciliation_national", "body": b, "department": o or "", "detail": "",
+              "amount_gbp": d, "cra_total_gbp": c, "difference_gbp": x} for b, o, d, c, x in r.reconciliation]
+    rows += [{**base, "section": "directory_body_without_cra_line", "body": b, "department": d or "",
+              "detail": f"{c or ''} (last in the {y} directory)", "amount_gbp": a} for b, d, c, y, a in r.unmatched_directory]
+    rows += [{**base, "section": "cra_organisation_without_directory_body", "body": o, "department": d, "detail": "",
+              "amount_gbp": a} for o, d, a in r.unmatched_cra]
+    return rows
+
+
+def render_format(r: NdpbReport, fmt: str) -> str:
+    if fmt == "table":
+        return render(r)
+    rows = as_rows(r)
+    if fmt == "json":
+        import json
+
+        return json.dumps(rows, indent=2, default=str)
+    import csv
+    import io
+
+    buf = io.StringIO()
+    names = list(dict.fromkeys(k for row in rows for k in row))
+    w = csv.DictWriter(buf, fieldnames=names, lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return buf.getvalue()
+
+
 def render(r: NdpbReport) -> str:
-    m = lambda x: "-" if x is None else f"£{x / 1e6:,.1f}m"  # noqa: E731
+    m = _m
     spend, matched, share, n_matched, n_unmatched = r.coverage
     lines = [f"Arm's-length bodies in {r.region_name} ({r.region_code}), {r.financial_year}",
              f"  CRA 2018 identifiable CG+PC spending under organisations other than departments: {m(spend)}",

@@ -23,8 +23,9 @@ final as (
         coalesce(sum(cra.amount_gbp) filter (where matched.cra_organisation is not null), 0) as matched_gbp,
         coalesce(sum(cra.amount_gbp) filter (where matched.cra_organisation is not null), 0)
             / nullif(sum(cra.amount_gbp), 0) as matched_share,
-        count(*) filter (where matched.cra_organisation is not null) as matched_organisations,
-        count(*) filter (where matched.cra_organisation is null) as unmatched_organisations
+        -- organisations that spend in the region that year (CRA prints every organisation in every region, with zeros)
+        count(*) filter (where matched.cra_organisation is not null and cra.amount_gbp <> 0) as matched_organisations,
+        count(*) filter (where matched.cra_organisation is null and cra.amount_gbp <> 0) as unmatched_organisations
     from cra
     left join matched on matched.cra_department = cra.department and matched.cra_organisation = cra.organisation
     group by all
