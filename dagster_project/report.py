@@ -49,6 +49,7 @@ def _fig_html(fig: go.Figure, div_id: str) -> str:
 
 def build_report(warehouse: Path, place: str, year: str) -> str:
     headline = get_count(warehouse, place, year, "cofog")
+    year = headline.financial_year   # as the user wrote it: 2016/17, 16-17...
     built_at, commit = build_info(warehouse)
     built_text = (f"Warehouse built {html.escape(built_at)} from commit <code>{html.escape(commit)}</code>"
                   if built_at != "unknown" else "Warehouse build date and commit not recorded (built by an older version)")

@@ -129,7 +129,7 @@ def read_return(path: Path) -> ReturnFile:
             _read_csv(rf)
         else:
             for sheet, rows in read_workbook(path).items():
-                if norm(sheet) in ("instructions", "lists"):
+                if norm(sheet) in ("instructions", "index", "lists"):
                     continue
                 _read_body_sheet(rf, sheet, rows)
     except Exception as exc:  # an unreadable file is a problem of that file, not of the build

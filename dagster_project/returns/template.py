@@ -19,10 +19,19 @@ EXTRA_ROWS = 10  # blank validated lines under the ten divisions, for a second l
 
 
 def _sheet_name(i: int, organisation: str, used: set[str]) -> str:
-    name = f"{i:03d} " + re.sub(r"[\[\]:*?/\\']", " ", organisation)
-    name = re.sub(r"\s+", " ", name).strip()[:31]
+    """'003 Department for Work and…': Excel allows 31 characters, so a long name is cut at a word and
+    marked; the full name is on the sheet and in the Index."""
+    name = re.sub(r"\s+", " ", f"{i:03d} " + re.sub(r"[\[\]:*?/\\']", " ", organisation)).strip()
+    if len(name) > 31:
+        cut = name[:30]
+        name = (cut[:cut.rfind(" ")] if cut.rfind(" ") > 4 else cut).rstrip(" ,-") + "\u2026"
     used.add(name)
     return name
+
+
+NEGATIVE_NOTE = ("A negative estimate is this place's share of a negative published figure (CRA records some "
+                 "receipts, asset sales and accounting adjustments as negative spending) or money taken off this body "
+                 "because a partner said it funded another counted body. Your own figure is what you spent: 0 or more.")
 
 
 def body_estimates(warehouse: Path, place_id: str, year: str) -> dict[tuple[str, str, str], dict[str, tuple[float, str]]]:
@@ -47,6 +56,7 @@ def body_estimates(warehouse: Path, place_id: str, year: str) -> dict[tuple[str,
 
 def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[Path, int]:
     count = get_count(warehouse, place, year, "sector")   # checks place and year, with close matches
+    year = count.financial_year   # as the user wrote it: 2016/17, 16-17...
     bodies = body_estimates(warehouse, count.place_id, year)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(out))
@@ -59,6 +69,7 @@ def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[P
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
 
     info = wb.add_worksheet("Instructions")
+    index = wb.add_worksheet("Index")
     lists = wb.add_worksheet("Lists")
     info.set_column(0, 0, 110)
     text = [
@@ -79,9 +90,11 @@ def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[P
         ("Return. Save the workbook (keep the sheet layout, the names above each table and the column headings) and "
          "send it back; it is read from the folder TOTALPLACE_RETURNS at the next build. A file with a problem (a code "
          "that does not exist, a negative amount, a line given twice) is rejected whole with every problem listed.", wrap),
+        ("Negative estimates. " + NEGATIVE_NOTE, wrap),
         ("", None),
-        (f"{len(bodies)} bodies, {sum(len(v) for v in bodies.values())} estimated lines. "
-         "COFOG divisions and the list of bodies are on the Lists sheet.", None),
+        (f"{len(bodies)} bodies, {sum(len(v) for v in bodies.values())} estimated lines. The Index sheet lists every "
+         "body with its full name and a link to its sheet; COFOG divisions and the funding bodies are on the Lists sheet.",
+         None),
     ]
     for r, (t, fmt) in enumerate(text):
         info.write(r, 0, t, fmt) if fmt else info.write(r, 0, t)
@@ -98,9 +111,23 @@ def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[P
     division_list = f"=Lists!$A$2:$A${len(COFOG_DIVISIONS) + 1}"
     funder_list = f"=Lists!$C$2:$C${len(labels) + 1}"
 
+    index.write_row(0, 0, ["Sheet", "Sector", "Department", "Body (full name)", "Current estimate (£)", "Note"], head)
+    index.set_column(0, 0, 34)
+    index.set_column(1, 1, 8)
+    index.set_column(2, 3, 48)
+    index.set_column(4, 4, 20)
+    index.set_column(5, 5, 60)
     used: set[str] = set()
     for i, ((sector, dept, org), estimates) in enumerate(bodies.items(), start=1):
-        ws = wb.add_worksheet(_sheet_name(i, org, used))
+        sheet_name = _sheet_name(i, org, used)
+        total = sum(a for a, _ in estimates.values())
+        negative = [code for code, (a, _) in estimates.items() if a < -0.5]
+        index.write_url(i, 0, f"internal:'{sheet_name}'!A1", string=sheet_name)
+        index.write_row(i, 1, [sector, dept, org])
+        index.write_number(i, 4, round(total), money)
+        if negative:
+            index.write_string(i, 5, f"negative estimate in division(s) {', '.join(negative)}: see the body's sheet")
+        ws = wb.add_worksheet(sheet_name)
         ws.write(0, 0, TITLE, title)
         for r, (label, value) in enumerate([("Place", count.place_id), ("Financial year", year), ("Sector", sector),
                                             ("Department", dept), ("Body", org)], start=1):
@@ -108,6 +135,8 @@ def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[P
             ws.write_string(r, 1, value)
         ws.write_string(1, 2, count.place_name)
         hr = 7
+        if negative:
+            ws.write_string(hr - 1, 0, NEGATIVE_NOTE)
         ws.write_row(hr, 0, TABLE_HEADERS, head)
         for k, (code, name) in enumerate(COFOG_DIVISIONS.items()):
             r = hr + 1 + k

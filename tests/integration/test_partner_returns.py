@@ -20,7 +20,7 @@ ACADEMIES = ("CG", "Department for Education", "Academies")
 
 
 def body_sheet(wb, organisation):
-    return next(wb[n] for n in wb.sheetnames[2:] if wb[n]["B6"].value == organisation)
+    return next(wb[n] for n in wb.sheetnames[3:] if wb[n]["B6"].value == organisation)
 
 
 def regional(con, division="09"):
@@ -80,8 +80,14 @@ def round_trip(built_warehouse, tmp_path_factory):
 
 def test_template_has_a_validated_sheet_per_body_prefilled_with_the_estimate(round_trip):
     wb = openpyxl.load_workbook(round_trip["template"])
-    assert wb.sheetnames[:2] == ["Instructions", "Lists"]
-    bodies = wb.sheetnames[2:]
+    assert wb.sheetnames[:3] == ["Instructions", "Index", "Lists"]
+    bodies = wb.sheetnames[3:]
+    # the index names every body in full and links to its sheet; no sheet name is cut mid-word
+    index = wb["Index"]
+    assert [index.cell(r, 1).value for r in range(2, len(bodies) + 2)] == bodies
+    assert all(len(n) <= 31 and (len(n) < 31 or n.endswith("\u2026")) for n in bodies)
+    full = {index.cell(r, 4).value for r in range(2, len(bodies) + 2)}
+    assert "Department for Digital, Culture, Media and Sport" in full
     assert len(bodies) == round_trip["before"]["bodies"] > 100
     prefilled = sum(wb[n].cell(r, 3).value or 0 for n in bodies for r in range(9, 19))
     assert prefilled == pytest.approx(round_trip["before"]["total"], abs=len(bodies) * 10)
