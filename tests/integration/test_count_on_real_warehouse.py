@@ -2,6 +2,8 @@
 multi-district places, the 2009 reorganisation, the CLI, and the documentation of every model."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -124,9 +126,69 @@ def test_count_cli_json_matches_the_marts(built_warehouse, con):
 def test_count_cli_unknown_place_lists_close_matches(built_warehouse):
     proc = run_cli(["count", "--place", "hackny", "--year", "2016-17"], built_warehouse["env"])
     assert proc.returncode == 2
-    assert "unknown place 'hackny'" in proc.stderr and "E09000012 (Hackney)" in proc.stderr
+    assert "unknown place 'hackny'" in proc.stderr
+    assert proc.stderr.split("closest: ")[1].startswith("E09000012 (Hackney)")   # the best match first
     proc = run_cli(["count", "--place", "tp_kent", "--year", "2019-20"], built_warehouse["env"])
     assert proc.returncode == 2 and "the count covers 2008-09 to 2017-18" in proc.stderr
+
+
+@pytest.mark.parametrize("place,year,place_id", [
+    ("Kent", "2016-17", "tp_kent"), ("Kingston upon Hull", "2016/17", "E06000010"), ("hackney", "16-17", "E09000012"),
+    ("Leicester and Leicestershire", "2016-2017", "tp_leicester_leicestershire")])
+def test_count_finds_places_by_name_and_years_in_any_common_form(built_warehouse, con, place, year, place_id):
+    proc = run_cli(["count", "--place", place, "--year", year, "--by", "sector", "--format", "csv"], built_warehouse["env"])
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert {r["place_id"] for r in rows} == {place_id} and {r["financial_year"] for r in rows} == {"2016-17"}
+    # labelled rows, no TOTAL row mixed in: the rows add up to the place's total
+    assert sorted(r["label"] for r in rows) == ["CG Central government", "LG Local government", "PC Public corporations"]
+    total = con.execute("SELECT total_gbp FROM marts.place_totals WHERE place_id = ? AND financial_year = '2016-17'",
+                        [place_id]).fetchone()[0]
+    assert sum(float(r["amount_gbp"]) for r in rows) == pytest.approx(total, abs=0.05)
+
+
+def test_count_works_from_any_directory(built_warehouse, tmp_path):
+    """No TOTALPLACE_WAREHOUSE: the project's own warehouse, wherever the command runs; a missing one is named."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = str(Path(sys.executable).parent / "totalplace")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOTALPLACE_")}
+    env["TOTALPLACE_WAREHOUSE"] = str(built_warehouse["warehouse"])
+    proc = subprocess.run([exe, "count", "--place", "Hackney", "--year", "2016-17"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("Hackney (E09000012), 2016-17")
+    env["TOTALPLACE_WAREHOUSE"] = "relative/missing.duckdb"
+    proc = subprocess.run([exe, "count", "--place", "Hackney", "--year", "2016-17"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert f"no warehouse at {tmp_path / 'relative' / 'missing.duckdb'} (TOTALPLACE_WAREHOUSE)" in proc.stderr
+    assert "run `totalplace build` in" in proc.stderr and "Traceback" not in proc.stderr
+    del env["TOTALPLACE_WAREHOUSE"]   # unset: the project's own warehouse, whatever the current directory
+    from dagster_project.settings import PROJECT_ROOT, Settings
+    assert Settings.from_env(env).warehouse == PROJECT_ROOT / "warehouse" / "totalplace.duckdb"
+
+
+def test_places_lists_and_searches(built_warehouse):
+    proc = run_cli(["places", "kent", "--format", "json"], built_warehouse["env"])
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert rows[0]["place_id"] == "tp_kent" and rows[0]["n_districts"] == 12 and rows[0]["region_name"] == "South East"
+    everything = json.loads(run_cli(["places", "--format", "json"], built_warehouse["env"]).stdout)
+    assert len(everything) == 343 and {r["place_kind"] for r in everything} == {"district", "pilot_area"}
+
+
+def test_every_mart_table_and_column_describes_itself(con):
+    """dbt persist_docs: an analyst reading the DuckDB file sees what every mart and column is."""
+    tables = con.execute("SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'marts' UNION ALL "
+                         "SELECT view_name, comment FROM duckdb_views() WHERE schema_name = 'marts'").fetchall()
+    assert len(tables) >= 15 and [t for t, c in tables if not (c or "").strip()] == []
+    columns = con.execute("SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = 'marts'").fetchall()
+    assert len(columns) > 100 and [(t, c) for t, c, x in columns if not (x or "").strip()] == []
+    assert {t for t, *_ in tables} >= {"dim_place", "dim_cofog", "method_sensitivity"}
+    kinds = dict(con.execute("SELECT place_kind, count(*) FROM marts.place_totals WHERE financial_year = '2016-17' GROUP BY 1").fetchall())
+    assert kinds == {"district": 326, "pilot_area": 17}
 
 
 def test_dbt_docs_generate_and_everything_is_described(built_warehouse, tmp_path):
