@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import duckdb
 import openpyxl
@@ -85,8 +86,16 @@ def test_template_has_a_validated_sheet_per_body_prefilled_with_the_estimate(rou
     # the index names every body in full and links to its sheet; no sheet name is cut mid-word
     index = wb["Index"]
     assert [index.cell(r, 1).value for r in range(2, len(bodies) + 2)] == bodies
-    assert all(len(n) <= 31 and (len(n) < 31 or n.endswith("\u2026")) for n in bodies)
-    full = {index.cell(r, 4).value for r in range(2, len(bodies) + 2)}
+    full = [index.cell(r, 4).value for r in range(2, len(bodies) + 2)]
+    for sheet, name in zip(bodies, full):
+        shown = sheet[4:]   # after "001 "
+        legal = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\']", " ", name)).strip()   # what Excel allows in a sheet name
+        assert len(sheet) <= 31
+        if shown.endswith("\u2026"):   # cut at a word, and marked
+            kept = shown[:-1].rstrip(" ,-")
+            assert legal.startswith(kept) and legal[len(kept)] in " ,-"
+        else:
+            assert shown == legal
     assert "Department for Digital, Culture, Media and Sport" in full
     assert len(bodies) == round_trip["before"]["bodies"] > 100
     prefilled = sum(wb[n].cell(r, 3).value or 0 for n in bodies for r in range(9, 19))
