@@ -69,18 +69,27 @@ def cmd_build(args) -> int:
 
     # Great Expectations (about 3 s to import) loads in its own process while this one loads Dagster and dbt;
     # forked now, before any thread exists
-    start_worker()
+    from .buildlock import BuildLocked, build_lock
+    from .settings import Settings
+
+    warehouse = Settings.from_env().warehouse
     try:
-        return _build(args)
-    finally:
-        stop_worker()
+        with build_lock(warehouse, wait=args.wait):
+            start_worker()
+            try:
+                return _build(args)
+            finally:
+                stop_worker()
+    except BuildLocked as exc:
+        print(f"totalplace build: {exc}", file=sys.stderr)
+        return 3
 
 
 def _build(args) -> int:
     import dagster as dg
 
     from .partitions import YEARLY_RAW_TABLES, financial_years
-    from .publish import discard, keep_failed, publish, working_path
+    from .publish import PublishRefused, discard, is_disk_full, keep_failed, publish, working_path
     from .settings import Settings
 
     t0 = time.perf_counter()
@@ -102,7 +111,17 @@ def _build(args) -> int:
     discard(work)
     if partial and settings.warehouse.exists():
         # a partial build starts from the published warehouse, so what is not selected is kept
-        shutil.copyfile(settings.warehouse, work)
+        try:
+            shutil.copyfile(settings.warehouse, work)
+        except OSError as exc:
+            discard(work)
+            if not is_disk_full(exc):
+                raise
+            need = settings.warehouse.stat().st_size
+            print(f"totalplace build: no space left in {work.parent} to copy the published warehouse "
+                  f"({need / 2**20:,.0f} MiB needed, {shutil.disk_usage(work.parent).free / 2**20:,.0f} MiB free); "
+                  "free some space and run the build again. The published warehouse was not touched.", file=sys.stderr)
+            return 1
         print(f"  [{time.perf_counter() - t0:5.1f}s] copied the published warehouse to start from", flush=True)
     os.environ.update(settings.export(warehouse=work))  # dbt reads the same path
     print(f"totalplace build: mirror={settings.mirror or '(none: download)'} data={settings.data_dir} "
@@ -144,16 +163,23 @@ def _build(args) -> int:
     elapsed = time.perf_counter() - t0
     from .gate_report import record, record_build
 
+    refused = None
     if result.success and not failed_checks and not failed_steps:
         record(work, result.get_asset_check_evaluations(), result.run_id)
         record_build(work, result.run_id, run_years)
-        publish(work, settings.warehouse)
-        print(f"\nbuild OK: {n_checks} gate(s) passed; published {settings.warehouse}")
-        _summary(settings.warehouse)
-        print(f"wall time {elapsed:.1f} s, peak RSS {_rss_mib():.0f} MiB")
-        return 0
+        try:
+            publish(work, settings.warehouse)
+        except PublishRefused as exc:
+            refused = str(exc)
+        else:
+            print(f"\nbuild OK: {n_checks} gate(s) passed; published {settings.warehouse}")
+            _summary(settings.warehouse)
+            print(f"wall time {elapsed:.1f} s, peak RSS {_rss_mib():.0f} MiB")
+            return 0
     print("\nbuild FAILED; the published warehouse was not touched"
           + (f" ({settings.warehouse})" if settings.warehouse.exists() else ""), file=sys.stderr)
+    if refused:
+        print(f"  not published: {refused}", file=sys.stderr)
     from .gate_report import failing_rows
 
     for e in failed_checks:
@@ -169,9 +195,9 @@ def _build(args) -> int:
         print(f"  step failed: {e.step_key}: {cause or msg}", file=sys.stderr)
     if skipped:
         print(f"  {len(skipped)} step(s) not run because something they depend on failed", file=sys.stderr)
-    kept = keep_failed(work, settings.warehouse)
-    if kept:
-        print(f"  the failed build is kept for inspection at {kept}", file=sys.stderr)
+    _kept, said = keep_failed(work, settings.warehouse)
+    if said:
+        print(f"  {said}", file=sys.stderr)
     print(f"wall time {elapsed:.1f} s, peak RSS {_rss_mib():.0f} MiB", file=sys.stderr)
     return 1
 
@@ -212,6 +238,16 @@ def cmd_status(args) -> int:
     print(f"{'source_id':26} {'sheet':34} {'hdr':>4} {'data':>7} {'skip':>5} {'rej':>5}  file")
     for sid, f, sh, h, d, sk, r in rows:
         print(f"{sid:26} {(sh or '-')[:34]:34} {h:>4} {d:>7,} {sk:>5} {r:>5}  {f}")
+    from .publish import failed_path, wal, working_path
+
+    print(f"\nwarehouse files in {s.warehouse.parent}:")
+    for label, path in (("published", s.warehouse), ("failed build kept for inspection", failed_path(s.warehouse)),
+                        ("build in progress or interrupted", working_path(s.warehouse))):
+        for p in (path, wal(path)):
+            if p.exists():
+                print(f"  {label + (' (write-ahead log)' if p.suffix == '.wal' else ''):44} "
+                      f"{p.stat().st_size / 2**20:>9,.1f} MiB  {p.name}")
+    print(f"  {'free space':44} {shutil.disk_usage(s.warehouse.parent).free / 2**20:>9,.0f} MiB")
     return 0
 
 
@@ -364,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="re-read the partner returns in TOTALPLACE_RETURNS and rebuild what depends on them, "
                         "starting from the published warehouse")
     b.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    b.add_argument("--wait", action="store_true",
+                   help="if another build is running, wait for it to end instead of stopping at once")
     b.set_defaults(func=cmd_build)
     sub.add_parser("pull", help="land and verify every manifest file in TOTALPLACE_DATA").set_defaults(func=cmd_pull)
     c = sub.add_parser("count", help="the count for one place and year, from the published warehouse")
@@ -397,7 +435,13 @@ def main(argv: list[str] | None = None) -> int:
     d.set_defaults(func=cmd_docs)
     sub.add_parser("status", help="per file: header row, data rows, skipped and rejected rows").set_defaults(func=cmd_status)
     args = p.parse_args(argv)
-    rc = args.func(args)
+    from .warehouse import WarehouseError
+
+    try:
+        rc = args.func(args)
+    except WarehouseError as exc:
+        print(f"totalplace {args.command}: {exc}", file=sys.stderr)
+        rc = 2
     if argv is None:
         # Run as the `totalplace` command: everything is written, closed and removed by now, and the
         # interpreter's own teardown of the Dagster, dbt and GE modules takes 1-2 s more (measured), so

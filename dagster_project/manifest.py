@@ -46,14 +46,15 @@ def load_manifest(path: Path | None = None) -> list[Source]:
         missing = [n for n in names if n not in (reader.fieldnames or [])]
         if missing:
             raise ManifestError(f"{path}: manifest lacks columns {missing}")
-        sources = [Source(**{n: (row[n] or "").strip() for n in names}) for row in reader]
+        sources = [Source(**{n: (row[n] or "").strip().lower() if n == "sha256" else (row[n] or "").strip()
+                             for n in names}) for row in reader]
     seen: set[str] = set()
     for line, s in enumerate(sources, start=2):
         if s.source_id in seen:
             raise ManifestError(f"{path} line {line}: source_id {s.source_id!r} appears twice")
         seen.add(s.source_id)
-        if len(s.sha256) != 64:
-            raise ManifestError(f"{path} line {line}: sha256 of {s.source_id} is not 64 hex digits")
+        if len(s.sha256) != 64 or any(c not in "0123456789abcdef" for c in s.sha256):
+            raise ManifestError(f"{path} line {line}: sha256 of {s.source_id} is not 64 hex digits: {s.sha256!r}")
     return sources
 
 

@@ -20,11 +20,27 @@ NUMERIC = {"value", "value_gbp_thousand", "population", "population_70_plus", "i
            "line_number", "header_row", "data_rows", "skipped_rows", "rejected_rows"}
 
 
+class WarehouseError(RuntimeError):
+    """A warehouse that cannot be opened, said in words: which file, what is wrong, what to do."""
+
+
+def open_error(path: Path, exc: Exception) -> WarehouseError:
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if "lock" in first.lower():
+        return WarehouseError(f"another process holds {path} open for writing ({first}); close that session and try "
+                              "again (analysts open the warehouse read-only)")
+    return WarehouseError(f"{path} is not a readable DuckDB warehouse ({first}): it may be truncated or damaged. "
+                          "Run a full `totalplace build` to make it again")
+
+
 @contextlib.contextmanager
 def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise open_error(path, exc) from None
     try:
         yield con
     finally:

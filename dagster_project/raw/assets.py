@@ -14,7 +14,7 @@ import dagster as dg
 
 from ..manifest import Source, by_family, families, load_manifest
 from ..partitions import YEARLY_RAW_TABLES, financial_year_partitions, partition_years
-from ..pull import landed_path, pull
+from ..pull import landed_path, pull, sha256_of
 from ..resources import TotalplaceConfig
 from ..warehouse import write_raw_table
 from . import cofog, cra, indicators, la_returns, ons, public_bodies
@@ -50,15 +50,26 @@ def pull_asset(family: str, sources: list[Source]) -> dg.AssetsDefinition:
     return _pull
 
 
-def parse_sources(table: str, sources: list[Source], data_dir: Path) -> ParseResult:
+def parse_sources(table: str, sources: list[Source], data_dir: Path) -> tuple[ParseResult, dict[str, str]]:
+    """Parse every file of ``table``, each verified against the manifest's sha256 first, whatever the
+    run (a one-year or returns build does not pull again, so the landed copy is checked here). Returns
+    the rows and the sha256 actually computed per source (what raw.load_log records)."""
     result = ParseResult()
+    hashes: dict[str, str] = {}
     for s in sources:
         path = landed_path(s, data_dir)
         if not path.exists():
             raise FileNotFoundError(f"{s.mirror_path} [{s.source_id}] has not been pulled into {data_dir}; "
                                     f"materialise landed/{s.family} first (totalplace build does)")
+        actual = sha256_of(path)
+        if actual != s.sha256:
+            raise SourceFormatError(f"the landed file's sha256 is {actual}, the manifest (seeds/sources.csv, "
+                                    f"{s.source_id}) says {s.sha256}: it changed after it was pulled. Run "
+                                    "`totalplace pull` (or a full `totalplace build`) to land it again",
+                                    file=str(path))
+        hashes[s.source_id] = actual
         result.extend(PARSERS[table](path, s))
-    return result
+    return result, hashes
 
 
 def raw_asset(table: str, sources: list[Source], partitions_def: dg.PartitionsDefinition | None = None
@@ -90,9 +101,9 @@ def raw_asset(table: str, sources: list[Source], partitions_def: dg.PartitionsDe
         if years is not None:
             context.log.info(f"raw.{table}: financial year(s) {', '.join(years)}: "
                              f"{', '.join(s.file_name for s in chosen)}")
-        result = parse_sources(table, chosen, totalplace.data_path)
+        result, hashes = parse_sources(table, chosen, totalplace.data_path)
         counts = write_raw_table(totalplace.warehouse_path, table, result, [s.source_id for s in chosen],
-                                 {s.source_id: s.sha256 for s in chosen}, only_sources=years is not None)
+                                 hashes, only_sources=years is not None)
         per_file = defaultdict(int)
         for st in result.stats:
             per_file[st["source_file"]] += st["data_rows"]

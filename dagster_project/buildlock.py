@@ -1,0 +1,69 @@
+"""One build at a time: an OS-level lock held for the whole of `totalplace build`.
+
+The lock is ``flock`` on a small file beside the published warehouse, so it is released by the
+operating system whenever the build ends, however it ends (a clean exit, an exception, Ctrl-C or
+``kill -9``): a stale lock cannot block the next build. The file names the build holding it (process,
+start time, command), so a second build says who it is waiting for.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+
+class BuildLocked(RuntimeError):
+    pass
+
+
+def lock_path(warehouse: Path) -> Path:
+    return warehouse.parent / f".{warehouse.stem}.build.lock"
+
+
+def _holder(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        text = ""
+    return text or "a build whose details are not recorded"
+
+
+@contextlib.contextmanager
+def build_lock(warehouse: Path, *, wait: bool = False, poll: float = 1.0,
+               say=lambda m: print(m, file=sys.stderr, flush=True)) -> Iterator[None]:
+    """Hold the build lock of ``warehouse`` for the block. Another build holding it: raise BuildLocked
+    naming it, or with ``wait`` wait for it (saying so once)."""
+    path = lock_path(warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    held = False
+    try:
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = _holder(path)
+                if not wait:
+                    raise BuildLocked(f"another build is running ({holder}); it publishes {warehouse} when it ends. "
+                                      "Wait for it, or run this build with --wait to start when it ends") from None
+                if not told:
+                    say(f"  waiting for the running build to end ({holder})")
+                    told = True
+                time.sleep(poll)
+        held = True
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (f"process {os.getpid()}, started {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC: "
+                       f"{' '.join(sys.argv[:1] and [Path(sys.argv[0]).name] + sys.argv[1:])}\n").encode(), 0)
+        yield
+    finally:
+        if held:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+        os.close(fd)   # closing releases the flock
