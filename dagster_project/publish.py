@@ -63,7 +63,7 @@ def mart_counts(path: Path) -> dict[str, int]:
     """Rows of every mart table (views are computed from them and not counted)."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        schemas = {s for (s,) in con.execute("SELECT DISTINCT schema_name FROM duckdb_tables()").fetchall()}
+        schemas = {s for (s,) in con.execute("SELECT DISTINCT schema_name FROM duckdb_schemas()").fetchall()}
         missing = {"raw", "marts"} - schemas
         if missing:
             raise PublishRefused(f"{path.name} has no {' or '.join(sorted(missing))} schema: it is not a complete "

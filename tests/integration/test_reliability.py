@@ -1,0 +1,135 @@
+"""Faults around the published warehouse: each reproduced as found, with the outcome a user needs (a
+message, an exit code, the last good warehouse readable or byte-identical, the next build recovering
+without manual clean-up)."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import duckdb
+import pytest
+
+from conftest import run_cli
+
+SMALL = ["build", "--select", "key:raw/cofog"]   # a real, gated build that publishes in a few seconds
+
+
+def sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def published(built_warehouse, tmp_path):
+    """A copy of the built warehouse published in its own folder, and the environment that builds over it."""
+    wh = tmp_path / "warehouse" / "totalplace.duckdb"
+    wh.parent.mkdir()
+    shutil.copyfile(built_warehouse["warehouse"], wh)
+    return wh, {**built_warehouse["env"], "TOTALPLACE_WAREHOUSE": str(wh)}
+
+
+def hackney(env) -> subprocess.CompletedProcess:
+    return run_cli(["count", "--place", "E09000012", "--year", "2016-17", "--format", "json"], env)
+
+
+def test_a_stale_wal_from_a_killed_writer_is_removed_at_publish(published):
+    wh, env = published
+    writer = subprocess.Popen([sys.executable, "-c", "import duckdb, time; c = duckdb.connect(r'%s'); "
+                               "c.execute('CREATE TABLE s AS FROM range(50000)'); print('ok', flush=True); time.sleep(99)" % wh],
+                              stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "ok"
+    writer.kill()
+    writer.wait()
+    assert (wh.parent / "totalplace.duckdb.wal").exists()   # what the killed session left behind
+    proc = run_cli(SMALL, env)
+    assert proc.returncode == 0 and "build OK" in proc.stdout, proc.stderr[-2000:]
+    assert not (wh.parent / "totalplace.duckdb.wal").exists()
+    assert hackney(env).returncode == 0                        # readable for everyone
+    assert run_cli(SMALL, env).returncode == 0                 # and the next build publishes again
+
+
+def test_a_live_writer_stops_the_build_with_its_name_and_nothing_is_lost(published):
+    wh, env = published
+    before = sha(wh)
+    writer = subprocess.Popen([sys.executable, "-c", "import duckdb, time; c = duckdb.connect(r'%s'); "
+                               "print('ok', flush=True); time.sleep(60)" % wh], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "ok"
+        proc = run_cli(SMALL, env)
+        assert proc.returncode == 2
+        assert f"another process holds {wh} open for writing" in proc.stderr and "Traceback" not in proc.stderr
+    finally:
+        writer.kill()
+        writer.wait()
+    assert sha(wh) == before
+    assert run_cli(SMALL, env).returncode == 0   # the writer gone, the next build publishes
+
+
+def test_two_builds_started_together_one_publishes_the_other_says_why(published):
+    wh, env = published
+    for attempt in range(5):
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(run_cli, SMALL, env)
+            time.sleep(0.2)
+            second = pool.submit(run_cli, SMALL, env)
+            results = [first.result(), second.result()]
+        codes = sorted(p.returncode for p in results)
+        assert codes == [0, 3], f"attempt {attempt}: {[(p.returncode, p.stderr[-500:]) for p in results]}"
+        refused = next(p for p in results if p.returncode == 3)
+        assert "another build is running (process" in refused.stderr and "--wait" in refused.stderr
+        assert hackney(env).returncode == 0   # a complete, readable warehouse every time
+        assert not (wh.parent / "totalplace.building.duckdb").exists()
+    # --wait: the second build starts when the first ends, and both publish
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(run_cli, SMALL, env)
+        time.sleep(0.2)
+        second = pool.submit(run_cli, [*SMALL, "--wait"], env)
+        assert first.result().returncode == 0 and second.result().returncode == 0
+    assert "waiting for the running build to end" in second.result().stderr
+
+
+def test_a_one_year_build_verifies_the_files_it_parses(published, built_warehouse, tmp_path):
+    wh, env = published
+    data = tmp_path / "data"
+    shutil.copytree(built_warehouse["env"]["TOTALPLACE_DATA"], data)
+    env = {**env, "TOTALPLACE_DATA": str(data)}
+    landed = data / "mhclg_revenue_outturn" / "RS_2016-17_data_by_LA.xlsx"
+    landed.chmod(0o644)
+    landed.write_bytes(landed.read_bytes() + b"x")   # edited after it was pulled
+    before = sha(wh)
+    proc = run_cli(["build", "--year", "2016-17"], env)
+    assert proc.returncode == 1
+    assert f"{landed}: the landed file's sha256 is {sha(landed)}" in proc.stderr and "rs_2016_17" in proc.stderr
+    assert sha(wh) == before
+    assert run_cli(["pull"], env).returncode == 0   # lands the published file again
+    proc = run_cli(["build", "--year", "2016-17"], env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    con = duckdb.connect(str(wh), read_only=True)
+    logged = con.execute("SELECT sha256 FROM raw.load_log WHERE source_id = 'rs_2016_17'").fetchall()
+    con.close()
+    assert {h for (h,) in logged} == {sha(landed)}   # the hash computed from the file, not copied from the manifest
+
+
+@pytest.mark.parametrize("command", [["count", "--place", "Hackney", "--year", "2016-17"], ["status"], ["places"],
+                                     ["report", "--place", "Hackney", "--year", "2016-17", "--out", "r.html"],
+                                     ["template", "--place", "Hackney", "--year", "2016-17", "--out", "t.xlsx"],
+                                     ["build", "--year", "2016-17"]])
+def test_a_truncated_warehouse_gets_a_message_not_a_traceback(published, command, tmp_path):
+    wh, env = published
+    wh.write_bytes(wh.read_bytes()[:100_000])
+    command = [str(tmp_path / c) if c.endswith((".html", ".xlsx")) else c for c in command]
+    proc = run_cli(command, env)
+    assert proc.returncode == 2
+    assert f"{wh} is not a readable DuckDB warehouse" in proc.stderr and "Run a full `totalplace build`" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_full_build_replaces_a_damaged_warehouse(published):
+    wh, env = published
+    wh.write_bytes(b"")
+    proc = run_cli(["build"], env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert hackney(env).returncode == 0
