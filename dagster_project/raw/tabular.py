@@ -167,6 +167,8 @@ def to_number(cell: Any) -> float | None:
         return None
     neg = text.startswith("(") and text.endswith(")")
     cleaned = text.strip("()").replace(",", "").replace("£", "").strip()
+    if "_" in cleaned:   # Python would read "1_000" as 1000; a published or typed figure never means that
+        raise NotANumber(text)
     try:
         value = float(cleaned)
     except ValueError:

@@ -8,7 +8,7 @@ import pandas as pd
 from ..resources import TotalplaceConfig
 from ..warehouse import connect
 from .catalogue import load_catalogue
-from .ingest import LINE_COLUMNS, ReturnFile, read_return, return_files, validate
+from .ingest import LINE_COLUMNS, ReturnFile, cap_problems, read_return, reject_duplicates_across_files, return_files, validate
 
 REPORT_DIR = "returns_reports"
 
@@ -28,13 +28,14 @@ def load_returns(warehouse: Path, folder: Path | None, log=print) -> list[Return
     even when there are no returns, so the models that read them always run."""
     files = return_files(folder)
     catalogue = load_catalogue(warehouse) if files else None
-    results = []
-    for path in files:
-        rf = validate(read_return(path), catalogue)
-        results.append(rf)
+    results = [validate(read_return(path), catalogue) for path in files]
+    reject_duplicates_across_files(results)
+    for rf in results:
+        n_problems = len(rf.problems)
+        cap_problems(rf)
         report = write_report(rf, warehouse.parent / REPORT_DIR)
-        log(f"return {path.name}: " + (f"accepted, {len(rf.lines)} line(s)" if rf.accepted else
-                                        f"REJECTED with {len(rf.problems)} problem(s), see {report}"))
+        log(f"return {rf.path.name}: " + (f"accepted, {len(rf.lines)} line(s)" if rf.accepted else
+                                           f"REJECTED with {n_problems:,} problem(s), see {report}"))
     lines = pd.DataFrame([line for rf in results if rf.accepted for line in rf.lines], columns=LINE_COLUMNS)
     lines = lines.astype({c: "string" for c in LINE_COLUMNS if c not in ("own_figure_gbp", "row_number")})
     lines = lines.astype({"own_figure_gbp": "float64", "row_number": "Int64"})

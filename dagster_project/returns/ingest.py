@@ -7,18 +7,28 @@ rejected whole and every problem is listed, named by file, sheet, row and column
 and the rest of the build go on.
 """
 import hashlib
+import math
+import os
 import re
+import stat
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from ..raw.tabular import (NotANumber, SourceFormatError, col_letter, find_header, norm, read_csv, read_workbook,
+from ..raw.tabular import (NotANumber, SourceFormatError, col_letter, find_header, norm, read_csv,
                            row_is_blank, to_number, to_text)
 from .catalogue import Catalogue
 from .layout import CSV_FIELDS, META_LABELS, TABLE_FIELDS, body_label
+from .readbook import SKIPPED_SHEETS, read_bounded, xlsx_scan
 
 SUFFIXES = (".xlsx", ".xls", ".csv")
+# Bounds on what one return may be: a partner's file is read within them, or rejected as that file's
+# problem, so no file can exhaust the memory or time of a build everyone shares.
+MAX_BYTES = 20 * 2**20            # the template for a large place is under 1 MB
+MAX_FIGURE_GBP = 1e12             # £1 trillion: more than any body spends in England in a year
+MAX_PROBLEMS_LISTED = 50          # a file with thousands of bad lines is named with the first 50
 LINE_COLUMNS = ["place_id", "financial_year", "sector", "department", "organisation", "cofog_division",
                 "own_figure_gbp", "funding_source", "note", "return_file", "sheet", "row_number"]
 
@@ -64,6 +74,10 @@ def _add_line(rf: ReturnFile, sheet: str, row_number: int, values: dict, letters
         figure = None
         rf.problems.append(f"{rf.at(sheet, row_number, letters['own_figure_gbp'], 'own_figure_gbp')}: "
                            f"{raw_figure!r} is not a number")
+    if figure is not None and (not math.isfinite(figure) or abs(figure) > MAX_FIGURE_GBP):
+        rf.problems.append(f"{rf.at(sheet, row_number, letters['own_figure_gbp'], 'own_figure_gbp')}: "
+                           f"{raw_figure!r} is not a plausible figure in pounds (finite, at most £{MAX_FIGURE_GBP:,.0f})")
+        figure = None
     if figure is None and to_text(raw_figure) is None:
         return  # no figure given for this division: the estimate stands
     i = len(rf.lines)
@@ -122,21 +136,89 @@ def _read_csv(rf: ReturnFile) -> None:
                   letters)
 
 
+def _not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a return without opening it (so a named pipe never blocks)."""
+    try:
+        st = os.lstat(path)
+    except OSError as exc:
+        return f"cannot be examined ({exc.strerror})"
+    if stat.S_ISLNK(st.st_mode):
+        return "is a link, not a file: put the file itself in the returns folder"
+    if stat.S_ISDIR(st.st_mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file (a named pipe or a device)"
+    if st.st_size > MAX_BYTES:
+        return f"is {st.st_size / 2**20:,.1f} MB, more than the {MAX_BYTES / 2**20:,.0f} MB a return may be"
+    return None
+
+
+def _read_workbook(rf: ReturnFile) -> None:
+    """A workbook read within its budget (readbook.py): an xlsx is first scanned for formulas and for
+    sheets too large to be a return, without building any grid."""
+    if rf.path.suffix.lower() == ".xlsx":
+        try:
+            formulas, too_large = xlsx_scan(rf.path)
+        except (zipfile.BadZipFile, KeyError) as exc:
+            rf.problems.append(f"{rf.path.name}: not a readable xlsx workbook ({type(exc).__name__}: {exc})")
+            return
+        if too_large:
+            rf.problems.extend(p + "; the file is not read further" for p in too_large)
+            return
+        for sheet, cells in formulas.items():
+            shown = ", ".join(cells[:10]) + (f" and {len(cells) - 10} more" if len(cells) > 10 else "")
+            rf.problems.append(f"{rf.path.name}, sheet '{sheet}', cell(s) {shown}: a formula, not a typed value "
+                               "(its result may be empty or out of date): type the figure or text itself")
+    sheets, why = read_bounded(rf.path)
+    if why:
+        rf.problems.append(f"{rf.path.name}: {why}")
+        return
+    for sheet, rows in sheets.items():
+        if norm(sheet) in SKIPPED_SHEETS:
+            continue
+        _read_body_sheet(rf, sheet, rows)
+
+
 def read_return(path: Path) -> ReturnFile:
+    why = _not_a_file(path)
+    if why:
+        rf = ReturnFile(path, "")
+        rf.problems.append(f"{path.name}: {why}")
+        return rf
     rf = ReturnFile(path, hashlib.sha256(path.read_bytes()).hexdigest())
     try:
         if path.suffix.lower() == ".csv":
             _read_csv(rf)
         else:
-            for sheet, rows in read_workbook(path).items():
-                if norm(sheet) in ("instructions", "index", "lists"):
-                    continue
-                _read_body_sheet(rf, sheet, rows)
+            _read_workbook(rf)
     except Exception as exc:  # an unreadable file is a problem of that file, not of the build
         rf.problems.append(f"{path.name}: cannot be read as a return ({type(exc).__name__}: {exc})")
     if not rf.lines and not rf.problems:
         rf.problems.append(f"{path.name}: no figures found (fill the 'Your figure (£)' column of a body's sheet)")
     return rf
+
+
+def reject_duplicates_across_files(results: list["ReturnFile"]) -> None:
+    """A line (place, year, body, division, funding source) given in two accepted files is counted from
+    neither twice: the first file in name order keeps it, every later file is rejected, naming the first
+    (a resubmitted return should replace the old file, not sit beside it)."""
+    seen: dict[tuple, str] = {}
+    for rf in sorted((r for r in results if r.accepted), key=lambda r: r.path.name):
+        keys = {(ln["place_id"], ln["financial_year"], ln["sector"], ln["department"], ln["organisation"],
+                 ln["cofog_division"], ln["funding_source"]): i for i, ln in enumerate(rf.lines)}
+        clashes = [(k, i) for k, i in keys.items() if k in seen]
+        for k, i in clashes[:MAX_PROBLEMS_LISTED]:
+            rf.problems.append(f"{rf.where(i, 'cofog_division')}: the same body, division and funding source for "
+                               f"{k[0]} {k[1]} are already in {seen[k]}: remove one of the two files")
+        if not clashes:
+            for k in keys:
+                seen[k] = rf.path.name
+
+
+def cap_problems(rf: "ReturnFile") -> None:
+    if len(rf.problems) > MAX_PROBLEMS_LISTED:
+        more = len(rf.problems) - MAX_PROBLEMS_LISTED
+        rf.problems[MAX_PROBLEMS_LISTED:] = [f"... and {more:,} more problem(s) of the same kinds"]
 
 
 def validate(rf: ReturnFile, catalogue: Catalogue) -> ReturnFile:
@@ -169,6 +251,8 @@ def validate(rf: ReturnFile, catalogue: Catalogue) -> ReturnFile:
 
 
 def return_files(folder: Path | None) -> list[Path]:
+    """Every entry of the folder with a return's suffix, whatever it is (a folder or link named like a
+    return is that entry's problem, said in its report, not a crash of the build)."""
     if folder is None or not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith(("~$", ".")))

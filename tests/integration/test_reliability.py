@@ -133,3 +133,72 @@ def test_a_full_build_replaces_a_damaged_warehouse(published):
     proc = run_cli(["build"], env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert hackney(env).returncode == 0
+
+
+def _csv(path, figure, body="Academies", division="09"):
+    import csv
+
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["place_id", "financial_year", "sector", "department", "body", "cofog_division", "own_figure_gbp",
+                    "funding_source", "note"])
+        w.writerow(["E09000012", "2016-17", "CG", "Department for Education", body, division, figure, "", ""])
+
+
+def test_bad_partner_files_are_rejected_one_by_one_and_the_build_publishes(published, tmp_path):
+    """Every kind of bad file found, side by side: each is rejected alone with a message naming it, the
+    good return is counted, and the warehouse is published."""
+    import os
+
+    import openpyxl
+
+    wh, env = published
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    env = {**env, "TOTALPLACE_RETURNS": str(folder)}
+    _csv(folder / "good.csv", "150000000")
+    _csv(folder / "v1.csv", "5000000", body="Department for Education")
+    _csv(folder / "v2.csv", "6000000", body="Department for Education")   # the same return sent again
+    _csv(folder / "infinite.csv", "inf", division="07")
+    _csv(folder / "absurd.csv", "1e15", division="04")
+    _csv(folder / "underscore.csv", "1_000", division="08")
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "x"
+    wb.active["XFD1048576"] = "y"   # a 1.6 KB file whose sheet spans the whole grid
+    wb.save(folder / "huge.xlsx")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "001 Academies"
+    for r, (label, value) in enumerate([("Place", "E09000012"), ("Financial year", "2016-17"), ("Sector", "CG"),
+                                        ("Department", "Department for Education"), ("Body", "Academies")], start=2):
+        ws.cell(r, 1, label), ws.cell(r, 2, value)
+    for c, h in enumerate(["COFOG division", "Function", "Current estimate (£)", "Method", "Your figure (£)",
+                           "Funding source", "Note"], start=1):
+        ws.cell(8, c, h)
+    ws["A9"], ws["E9"] = "10", "=2*1000"   # a formula where a figure is typed
+    wb.save(folder / "formula.xlsx")
+    (folder / "Hackney returns.xlsx").mkdir()
+    (folder / "gone.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    os.mkfifo(folder / "pipe.csv")
+    proc = run_cli(["build", "--returns"], env)
+    assert proc.returncode == 0 and "build OK" in proc.stdout, proc.stderr[-3000:]
+    reports = {p.name.removesuffix(".txt"): p.read_text() for p in (wh.parent / "returns_reports").iterdir()}
+    accepted = {n for n, text in reports.items() if ": ACCEPTED" in text.splitlines()[0]}
+    assert accepted == {"good.csv", "v1.csv"}
+    expected = {
+        "v2.csv": "are already in v1.csv: remove one of the two files",
+        "infinite.csv": "'inf' is not a plausible figure in pounds",
+        "absurd.csv": "'1e15' is not a plausible figure in pounds",
+        "underscore.csv": "'1_000' is not a number",
+        "huge.xlsx": "its cells reach row 1,048,576 and column XFD",
+        "formula.xlsx": "sheet '001 Academies', cell(s) E9: a formula, not a typed value",
+        "Hackney returns.xlsx": "is a folder, not a file",
+        "gone.xlsx": "is a link, not a file",
+        "pipe.csv": "is not a regular file",
+    }
+    for name, message in expected.items():
+        assert "REJECTED" in reports[name].splitlines()[0] and message in reports[name], (name, reports[name][:500])
+    con = duckdb.connect(str(wh), read_only=True)
+    counted = con.execute("SELECT DISTINCT return_file FROM raw.partner_returns ORDER BY 1").fetchall()
+    con.close()
+    assert counted == [("good.csv",), ("v1.csv",)]
