@@ -7,6 +7,7 @@ place, so nothing partial is ever left behind. Every problem is collected and re
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -113,6 +114,11 @@ def pull(
             f"(mirror: {mirror or 'not set'}):\n" + "\n".join(missing)
         )
 
+    # a pull killed part-way leaves its temporary copies behind: they are never landed files
+    for folder in {landed_path(s, data_dir).parent for s, _h, _m in plan}:
+        for leftover in folder.glob(".*.part") if folder.is_dir() else ():
+            with contextlib.suppress(OSError):
+                leftover.unlink()
     landed: list[Landed] = []
     errors: list[str] = []
     for s, how, mirror_file in plan:
@@ -127,7 +133,11 @@ def pull(
             errors.append(f"  - {exc}")
             continue
         except OSError as exc:  # URLError is an OSError
-            errors.append(f"  - {s.mirror_path} [{s.source_id}]: could not fetch {s.download_url}: {exc}")
+            if how == "mirror":   # the copy failed here, not a download: say where and why
+                errors.append(f"  - {s.mirror_path} [{s.source_id}]: could not copy {mirror_file} into {target.parent} "
+                              f"({exc.strerror or exc}): check that TOTALPLACE_DATA is writable and has room")
+            else:
+                errors.append(f"  - {s.mirror_path} [{s.source_id}]: could not fetch {s.download_url}: {exc}")
             continue
         log(f"{s.source_id}: {how} -> {target}")
         landed.append(Landed(s, target, how))

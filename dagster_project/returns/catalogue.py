@@ -24,11 +24,28 @@ BODIES_SQL = """
 """
 
 
+# The body's whole published figure in the place's region(s), per year and COFOG division: a return
+# above it cannot be right (either the return or the published figure is wrong). Known from the
+# count's own intermediate tables, so from the second build on (a first build has none yet).
+REGIONAL_SQL = """
+    WITH place_regions AS (
+        SELECT DISTINCT pd.place_id, d.region_code
+        FROM seeds.place_districts pd JOIN intermediate.int_districts_described d ON d.lad_code = pd.lad_code)
+    SELECT pr.place_id, c.financial_year, c.sector, c.department, coalesce(c.organisation, c.department),
+           c.cofog_division, sum(c.amount_gbp)
+    FROM intermediate.int_cra_vintages_deduplicated c JOIN place_regions pr ON pr.region_code = c.region_code
+    WHERE c.is_identifiable AND c.region_kind = 'english_region' AND c.sector IN ('CG', 'PC')
+    GROUP BY ALL
+"""
+
+
 @dataclass(frozen=True)
 class Catalogue:
     places: frozenset[str]
     years: frozenset[str]
     bodies: frozenset[tuple[str, str, str, str]]   # (financial_year, sector, department, organisation)
+    # (place, year, sector, department, organisation, division) -> the body's figure in the place's region(s)
+    regional: dict[tuple[str, str, str, str, str, str], float] | None = None
 
 
 def count_years() -> frozenset[str]:
@@ -44,4 +61,9 @@ def load_catalogue(warehouse: Path) -> Catalogue:
     years = count_years()
     with connect(warehouse, read_only=True) as con:
         bodies = frozenset(tuple(r) for r in con.execute(BODIES_SQL).fetchall())
-    return Catalogue(places, years, bodies)
+        have = {f"{a}.{b}" for a, b in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()}
+        regional = None
+        if {"seeds.place_districts", "intermediate.int_districts_described",
+                "intermediate.int_cra_vintages_deduplicated"} <= have:
+            regional = {tuple(r[:6]): r[6] for r in con.execute(REGIONAL_SQL).fetchall()}
+    return Catalogue(places, years, bodies, regional)

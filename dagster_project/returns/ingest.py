@@ -247,7 +247,28 @@ def validate(rf: ReturnFile, catalogue: Catalogue) -> ReturnFile:
             i = int(hit["line_id"])
             value = rf.lines[i].get(shown)
             rf.problems.append(f"{rf.where(i, shown)}: {what}: {value!r}")
+    if catalogue.regional:
+        _check_regional_figures(rf, catalogue)
     return rf
+
+
+def _check_regional_figures(rf: ReturnFile, catalogue: Catalogue) -> None:
+    """A body's figures for a place, division and year (its lines added up) may not exceed the body's whole
+    published figure for the place's region(s): the rest of the region would be left with less than nothing."""
+    totals: dict[tuple, tuple[float, int]] = {}
+    for i, ln in enumerate(rf.lines):
+        if ln["sector"] not in ("CG", "PC") or ln["own_figure_gbp"] is None:
+            continue
+        key = (ln["place_id"], ln["financial_year"], ln["sector"], ln["department"], ln["organisation"],
+               ln["cofog_division"])
+        total, first = totals.get(key, (0.0, i))
+        totals[key] = (total + ln["own_figure_gbp"], first)
+    for key, (figure, i) in totals.items():
+        regional = catalogue.regional.get(key)
+        if regional is not None and figure > regional + 1:
+            rf.problems.append(f"{rf.where(i, 'own_figure_gbp')}: £{figure:,.0f} is more than the body's whole published "
+                               f"figure for the region (£{regional:,.0f}, CRA, division {key[5]}, {key[1]}): check the "
+                               "figure, or the body and division it is given under")
 
 
 def return_files(folder: Path | None) -> list[Path]:

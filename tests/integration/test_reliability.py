@@ -202,3 +202,23 @@ def test_bad_partner_files_are_rejected_one_by_one_and_the_build_publishes(publi
     counted = con.execute("SELECT DISTINCT return_file FROM raw.partner_returns ORDER BY 1").fetchall()
     con.close()
     assert counted == [("good.csv",), ("v1.csv",)]
+
+
+def test_a_return_above_the_bodys_regional_figure_rejects_that_file_alone(published, tmp_path):
+    """Academies' whole London figure for education is a few £bn: £900bn for Hackney alone cannot be right.
+    Found when the file is validated (the build goes on and publishes); the return is not counted."""
+    wh, env = published
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    _csv(folder / "too_big.csv", "900000000000")
+    _csv(folder / "fine.csv", "120000000", body="Department for Education")
+    big = folder / "padded.csv"
+    big.write_bytes(b"x" * (21 * 2**20))   # a 21 MB file: rejected unread, in no time
+    env = {**env, "TOTALPLACE_RETURNS": str(folder)}
+    proc = run_cli(["build", "--returns"], env)
+    assert proc.returncode == 0 and "build OK" in proc.stdout, proc.stderr[-2000:]
+    reports = {p.name.removesuffix(".txt"): p.read_text() for p in (wh.parent / "returns_reports").iterdir()}
+    assert "REJECTED" in reports["too_big.csv"].splitlines()[0]
+    assert "is more than the body's whole published figure for the region" in reports["too_big.csv"]
+    assert "is 21.0 MB, more than the 20 MB a return may be" in reports["padded.csv"]
+    assert "ACCEPTED" in reports["fine.csv"].splitlines()[0]

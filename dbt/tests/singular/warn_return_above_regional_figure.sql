@@ -4,7 +4,7 @@
 {{ config(severity='warn') }}
 select lad_code, financial_year, sector, department, organisation, cofog_division, sum(amount_gbp) as amount_gbp
 from {{ ref('int_spend_with_returns') }}
-where method = 'apportioned_population'
+where method in ('apportioned_population', 'apportioned_indicator')
   and (financial_year, sector, department, organisation, cofog_division) in (
       select (financial_year, sector, department, organisation, cofog_division)
       from {{ ref('int_spend_with_returns') }} where method = 'actual_return')
