@@ -67,3 +67,30 @@ def build_lock(warehouse: Path, *, wait: bool = False, poll: float = 1.0,
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, 0)
         os.close(fd)   # closing releases the flock
+
+
+def stop_orphans(work: Path, say=lambda m: print(m, file=sys.stderr, flush=True)) -> int:
+    """Processes left running by a killed build (dbt, started with TOTALPLACE_WAREHOUSE set to the working
+    file) are stopped before a new build uses the same file. Called while holding the build lock, so no
+    live build owns them. Linux (/proc); elsewhere nothing is done. Returns how many were stopped."""
+    import signal
+
+    marker = f"TOTALPLACE_WAREHOUSE={work}".encode()
+    stopped = 0
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) in (os.getpid(), os.getppid()):
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if marker + b"\0" in environ + b"\0":
+            with contextlib.suppress(OSError):
+                os.kill(int(entry.name), signal.SIGKILL)
+                stopped += 1
+    if stopped:
+        say(f"  stopped {stopped} process(es) left running by a killed build (they were writing {work.name})")
+    return stopped

@@ -108,6 +108,9 @@ def _build(args) -> int:
                   f"build reads them as they are, so run a full `totalplace build` first", file=sys.stderr)
             return 2
     work = working_path(settings.warehouse)
+    from .buildlock import stop_orphans
+
+    stop_orphans(work)   # a killed build's dbt may still be writing the working file
     discard(work)
     if partial and settings.warehouse.exists():
         # a partial build starts from the published warehouse, so what is not selected is kept

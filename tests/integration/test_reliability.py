@@ -222,3 +222,19 @@ def test_a_return_above_the_bodys_regional_figure_rejects_that_file_alone(publis
     assert "is more than the body's whole published figure for the region" in reports["too_big.csv"]
     assert "is 21.0 MB, more than the 20 MB a return may be" in reports["padded.csv"]
     assert "ACCEPTED" in reports["fine.csv"].splitlines()[0]
+
+
+def test_a_killed_builds_leftover_process_is_stopped_by_the_next_build(published):
+    """kill -9 of a build leaves its dbt child writing the working file; the next build stops it first."""
+    wh, env = published
+    work = wh.parent / "totalplace.building.duckdb"
+    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"],
+                              env={**env, "TOTALPLACE_WAREHOUSE": str(work)})
+    try:
+        proc = run_cli(SMALL, env)
+        assert proc.returncode == 0 and "build OK" in proc.stdout, proc.stderr[-2000:]
+        assert "stopped 1 process(es) left running by a killed build" in proc.stderr
+        assert orphan.wait(timeout=10) == -9
+    finally:
+        if orphan.poll() is None:
+            orphan.kill()
