@@ -94,7 +94,7 @@ def pull(
     missing: list[str] = []
     for s in sources:
         target = landed_path(s, data_dir)
-        if target.exists() and sha256_of(target) == s.sha256:
+        if target.is_file() and sha256_of(target) == s.sha256:
             plan.append((s, "cached", None))
             continue
         mirror_file = mirror / s.mirror_path if mirror else None

@@ -88,3 +88,31 @@ def test_offline_without_mirror_names_every_missing_file(manifest, tmp_path):
     for s in sources:
         assert f"{s.mirror_path} [{s.source_id}] not found: put it at {tmp_path / 'empty-mirror' / s.mirror_path}" in msg
     assert not (tmp_path / "data").exists()
+
+
+def test_a_killed_pulls_part_files_go_and_a_read_only_data_folder_is_named(manifest, mirror, tmp_path):
+    sources = small_sources(manifest)
+    data = tmp_path / "data"
+    folder = data / sources[0].mirror_path.rsplit("/", 1)[0]
+    folder.mkdir(parents=True)
+    leftover = folder / ".cofog.csv.abc123.part"   # what a pull killed mid-copy leaves
+    leftover.write_bytes(b"half a file")
+    pull(sources, data, mirror)
+    assert not leftover.exists()
+    # a data folder that cannot be written: the copy from the mirror is named, not a download
+    fresh = tmp_path / "readonly"
+    (fresh / "un_cofog").mkdir(parents=True)
+    (fresh / "un_cofog").chmod(0o555)
+    try:
+        import os
+
+        if os.geteuid() == 0:   # root writes anywhere: make the target path a folder instead, so the copy fails
+            (fresh / "un_cofog").chmod(0o755)
+            (fresh / sources[0].mirror_path).mkdir(parents=True)
+        with pytest.raises(PullError) as err:
+            pull(sources[:1], fresh, mirror)
+        text = str(err.value)
+        assert f"could not copy {mirror / sources[0].mirror_path}" in text and "TOTALPLACE_DATA is writable" in text
+        assert "could not fetch" not in text
+    finally:
+        (fresh / "un_cofog").chmod(0o755)
