@@ -29,6 +29,7 @@ SUFFIXES = (".xlsx", ".xls", ".csv")
 MAX_BYTES = 20 * 2**20            # the template for a large place is under 1 MB
 MAX_FIGURE_GBP = 1e12             # £1 trillion: more than any body spends in England in a year
 MAX_PROBLEMS_LISTED = 50          # a file with thousands of bad lines is named with the first 50
+MAX_LINES = 20_000                # the template of the largest pilot place has under 4,000 lines
 LINE_COLUMNS = ["place_id", "financial_year", "sector", "department", "organisation", "cofog_division",
                 "own_figure_gbp", "funding_source", "note", "return_file", "sheet", "row_number"]
 
@@ -40,6 +41,7 @@ class ReturnFile:
     lines: list[dict] = field(default_factory=list)
     cells: dict[tuple[int, str], str] = field(default_factory=dict)   # (line index, field) -> "sheet!E12"
     problems: list[str] = field(default_factory=list)
+    too_large: bool = False   # stopped reading: not validated further
 
     @property
     def accepted(self) -> bool:
@@ -67,6 +69,13 @@ def _division(value) -> str | None:
 
 
 def _add_line(rf: ReturnFile, sheet: str, row_number: int, values: dict, letters: dict[str, str]) -> None:
+    if rf.too_large:
+        return
+    if len(rf.lines) >= MAX_LINES:
+        rf.too_large = True
+        rf.problems.append(f"{rf.path.name}" + (f", sheet '{sheet}'" if sheet else "") + f", row {row_number}: more than "
+                           f"{MAX_LINES:,} lines with a figure, more than a return has; the file is not read further")
+        return
     raw_figure = values.get("own_figure_gbp")
     try:
         figure = to_number(raw_figure)
@@ -223,7 +232,7 @@ def cap_problems(rf: "ReturnFile") -> None:
 
 def validate(rf: ReturnFile, catalogue: Catalogue) -> ReturnFile:
     """Run the GE suite of expectations/returns.py on the file's lines; add each failing line as a problem."""
-    if not rf.lines:
+    if not rf.lines or rf.too_large:
         return rf
     from expectations.returns import returns_suite
 
