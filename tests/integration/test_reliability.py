@@ -238,3 +238,28 @@ def test_a_killed_builds_leftover_process_is_stopped_by_the_next_build(published
     finally:
         if orphan.poll() is None:
             orphan.kill()
+
+
+def test_a_full_disk_while_copying_the_warehouse_is_a_message_and_leaves_nothing(published, monkeypatch, capsys):
+    """`build --year` first copies the published warehouse; a disk that fills up during the copy (errno 28)
+    gives a message, removes the partial copy, and leaves the published warehouse as it was."""
+    import errno
+
+    from dagster_project import cli
+
+    wh, env = published
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    before = sha(wh)
+
+    def full_disk(src, dst, *a, **k):
+        with open(dst, "wb") as out:
+            out.write(b"\0" * 4096)   # part of the copy, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr(shutil, "copyfile", full_disk)
+    rc = cli.main(["build", "--year", "2016-17"])
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert f"no space left in {wh.parent} to copy the published warehouse" in err and "Traceback" not in err
+    assert not (wh.parent / "totalplace.building.duckdb").exists() and sha(wh) == before
