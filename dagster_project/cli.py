@@ -88,8 +88,11 @@ def cmd_build(args) -> int:
 def _build(args) -> int:
     import dagster as dg
 
+    from .assembly import BUILD_JOB, make_definitions
+    from .instance import project_instance
     from .partitions import YEARLY_RAW_TABLES, financial_years
-    from .publish import PublishRefused, discard, is_disk_full, keep_failed, publish, working_path
+    from .publish import failed_path, working_path
+    from .resources import AFTER_RUN, PUBLISH_KEY
     from .settings import Settings
 
     t0 = time.perf_counter()
@@ -107,35 +110,15 @@ def _build(args) -> int:
                   f"seed(s) of this version ({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''}); a partial "
                   f"build reads them as they are, so run a full `totalplace build` first", file=sys.stderr)
             return 2
-    work = working_path(settings.warehouse)
-    from .buildlock import stop_orphans
-
-    stop_orphans(work)   # a killed build's dbt may still be writing the working file
-    discard(work)
-    if partial and settings.warehouse.exists():
-        # a partial build starts from the published warehouse, so what is not selected is kept
-        try:
-            shutil.copyfile(settings.warehouse, work)
-        except OSError as exc:
-            discard(work)
-            if not is_disk_full(exc):
-                raise
-            need = settings.warehouse.stat().st_size
-            print(f"totalplace build: no space left in {work.parent} to copy the published warehouse "
-                  f"({need / 2**20:,.0f} MiB needed, {shutil.disk_usage(work.parent).free / 2**20:,.0f} MiB free); "
-                  "free some space and run the build again. The published warehouse was not touched.", file=sys.stderr)
-            return 1
-        print(f"  [{time.perf_counter() - t0:5.1f}s] copied the published warehouse to start from", flush=True)
-    os.environ.update(settings.export(warehouse=work))  # dbt reads the same path
     print(f"totalplace build: mirror={settings.mirror or '(none: download)'} data={settings.data_dir} "
           f"returns={settings.returns_dir}\n"
-          f"  building into {work}\n  publishing to {settings.warehouse} only if every gate passes", flush=True)
-    from .assembly import make_definitions
-
-    defs = make_definitions(settings, warehouse=work)
+          f"  building into {working_path(settings.warehouse)}\n"
+          f"  publishing to {settings.warehouse} only if every gate passes\n"
+          f"  Dagster instance {settings.dagster_home} (the runs show in `make dagster`)", flush=True)
+    defs = make_definitions(settings)
     print(f"  [{time.perf_counter() - t0:5.1f}s] asset definitions loaded", flush=True)
     if args.select:
-        selection = args.select
+        selection = dg.AssetSelection.from_string(args.select)
     elif args.returns:
         # the partner returns read again, and every model that uses them, for every year
         selection = dg.AssetSelection.assets(dg.AssetKey(["raw", "partner_returns"])).downstream()
@@ -143,75 +126,71 @@ def _build(args) -> int:
         # one year alone: its RS file, then every model built from the returns, with their gates
         selection = dg.AssetSelection.assets(*[dg.AssetKey(["raw", t]) for t in YEARLY_RAW_TABLES]).downstream()
     else:
-        selection = "*"
+        selection = None
+    asset_keys = None
+    if selection is not None:   # a partial build publishes too
+        asset_keys = sorted(selection.resolve(defs.resolve_asset_graph()) | {PUBLISH_KEY},
+                            key=lambda k: k.to_user_string())
     run_years = years or financial_years()
     print(f"  financial year partition(s): {run_years[0]}" + (f" to {run_years[-1]}" if len(run_years) > 1 else ""),
           flush=True)
-    job = dg.define_asset_job("totalplace_build", selection=selection, executor_def=dg.in_process_executor)
-    defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[job]))
-    # the run's own artefacts go to a folder removed as soon as the run is over
-    with tempfile.TemporaryDirectory(prefix="totalplace-run-") as run_dir:
-        instance = dg.DagsterInstance.ephemeral(tempdir=run_dir)
-        result = defs.resolve_job_def("totalplace_build").execute_in_process(
-            raise_on_error=False, instance=instance,
-            tags={"dagster/asset_partition_range_start": run_years[0], "dagster/asset_partition_range_end": run_years[-1]},
+    with project_instance(settings) as instance:
+        result = defs.resolve_job_def(BUILD_JOB).execute_in_process(
+            raise_on_error=False, instance=instance, asset_selection=asset_keys,
+            tags={"dagster/asset_partition_range_start": run_years[0], "dagster/asset_partition_range_end": run_years[-1],
+                  "totalplace/started_by": "totalplace build"},
             run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}})
-        instance.dispose()
-    print(f"  [{time.perf_counter() - t0:5.1f}s] run finished", flush=True)
-    # a check declared as a warning (e.g. a partner's return above the body's regional figure) is reported,
-    # never a reason to withhold the warehouse from everyone
-    failed_checks = [e for e in result.get_asset_check_evaluations()
-                     if not e.passed and e.severity != dg.AssetCheckSeverity.WARN]
-    warned = [e for e in result.get_asset_check_evaluations()
-              if not e.passed and e.severity == dg.AssetCheckSeverity.WARN]
-    failed_steps = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"
-                    and "AssetCheckFailed" not in str(getattr(e.event_specific_data.error, "cls_name", ""))]
-    skipped = [e for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
-    n_checks = len(result.get_asset_check_evaluations())
     elapsed = time.perf_counter() - t0
-    from .gate_report import record, record_build
-
-    refused = None
-    if result.success and not failed_checks and not failed_steps:
-        record(work, result.get_asset_check_evaluations(), result.run_id)
-        record_build(work, result.run_id, run_years)
-        try:
-            publish(work, settings.warehouse)
-        except PublishRefused as exc:
-            refused = str(exc)
-        else:
-            print(f"\nbuild OK: {n_checks - len(warned)} gate(s) passed; published {settings.warehouse}")
-            from .gate_report import failing_rows
-
-            for e in warned:
-                print(f"  warning: {e.asset_key.to_user_string()} {e.check_name} (not blocking)")
-                for row in failing_rows(settings.warehouse, e.check_name):
-                    print(f"    - {row}")
-            _summary(settings.warehouse)
-            print(f"wall time {elapsed:.1f} s, peak RSS {_rss_mib():.0f} MiB")
-            return 0
-    print("\nbuild FAILED; the published warehouse was not touched"
-          + (f" ({settings.warehouse})" if settings.warehouse.exists() else ""), file=sys.stderr)
-    if refused:
-        print(f"  not published: {refused}", file=sys.stderr)
+    print(f"  [{elapsed:5.1f}s] run {result.run_id} finished", flush=True)
+    evaluations = result.get_asset_check_evaluations()
+    failed_checks = [e for e in evaluations if not e.passed and e.severity != dg.AssetCheckSeverity.WARN]
+    warned = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.WARN]
+    published = any(e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key == PUBLISH_KEY
+                    for e in result.all_events)
     from .gate_report import failing_rows
 
+    if published:
+        print(f"\nbuild OK: {len(evaluations) - len(warned)} gate(s) passed; published {settings.warehouse}")
+        for e in warned:
+            print(f"  warning: {e.asset_key.to_user_string()} {e.check_name} (not blocking)")
+            for row in failing_rows(settings.warehouse, e.check_name):
+                print(f"    - {row}")
+        _summary(settings.warehouse)
+        print(f"wall time {elapsed:.1f} s, peak RSS {_rss_mib():.0f} MiB")
+        return 0
+    print("\nbuild FAILED; the published warehouse was not touched"
+          + (f" ({settings.warehouse})" if settings.warehouse.exists() else ""), file=sys.stderr)
+    kept = failed_path(settings.warehouse)
     for e in failed_checks:
-        rows = failing_rows(work, e.check_name)
+        rows = failing_rows(kept, e.check_name) if kept.exists() else []
         print(f"  gate failed: {e.asset_key.to_user_string()} {e.check_name}"
               + (f": {e.description}" if e.description else "") + (":" if rows else ""), file=sys.stderr)
         for row in rows:
             print(f"    - {row}", file=sys.stderr)
-    for e in failed_steps:
-        err = e.event_specific_data.error
-        msg = err.message.strip() if err else ""
-        cause = err.cause.message.strip() if err and err.cause else ""
-        print(f"  step failed: {e.step_key}: {cause or msg}", file=sys.stderr)
+    failure_types = ("STEP_FAILURE", "RESOURCE_INIT_FAILURE", "RUN_FAILURE", "PIPELINE_FAILURE")
+    said = set()
+    for e in result.all_events:
+        if e.event_type_value not in failure_types:
+            continue
+        err = getattr(e.event_specific_data, "error", None)
+        if err is None or "AssetCheckFailed" in str(getattr(err, "cls_name", "")):
+            continue
+        while err.cause is not None and err.cls_name in ("DagsterExecutionStepExecutionError", "DagsterResourceFunctionError",
+                                                         "DagsterUserCodeExecutionError"):
+            err = err.cause
+        msg = err.message.strip()
+        for prefix in ("dagster._core.definitions.events.Failure: ", "dagster_project.resources.NothingBuiltYet: "):
+            msg = msg.removeprefix(prefix)
+        if msg in said:
+            continue
+        said.add(msg)
+        where = f"step failed: {e.step_key}" if e.step_key else "run failed"
+        print(f"  {where}: {msg}", file=sys.stderr)
+    skipped = [e for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
     if skipped:
         print(f"  {len(skipped)} step(s) not run because something they depend on failed", file=sys.stderr)
-    _kept, said = keep_failed(work, settings.warehouse)
-    if said:
-        print(f"  {said}", file=sys.stderr)
+    if AFTER_RUN.get(result.run_id):
+        print(f"  {AFTER_RUN[result.run_id]}", file=sys.stderr)
     print(f"wall time {elapsed:.1f} s, peak RSS {_rss_mib():.0f} MiB", file=sys.stderr)
     return 1
 

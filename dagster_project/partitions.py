@@ -1,12 +1,18 @@
-"""Financial-year partitions: the yearly revenue returns and the dbt models built from them.
+"""Financial-year partitions, shared by every asset of the build.
 
 One published RS file is one financial year, so the raw RS table is partitioned by the year of its
 files (read from the manifest's ``financial_years`` column) and a year can be re-parsed alone. The dbt
-models share the same partitions: a run for some years passes them to dbt in TOTALPLACE_YEARS. The
-tables are rebuilt from the raw tables, which hold every year (seconds); the neighbourhood marts are
-views, always current; the gates check the years the run covers.
+models are built per year (a run for some years passes them to dbt as ``--vars {"years": [...]}``);
+their tables are rebuilt from the raw tables, which hold every year; the gates check the years the
+run covers.
 
-The CRA, ONS and other multi-year files are not partitioned: each file covers several years.
+Every other asset (the pull, the CRA, ONS and other multi-year files, the partner returns, the
+publish) carries the same partitions with a single-run backfill policy, although each of its
+materialisations reads its whole file: that is what lets "Materialize all" over every year in the UI,
+or `dagster asset materialize --select '*' --partition-range ...`, run as ONE run, in dependency order,
+into one working warehouse that is published at its end (resources.py). A backfill of assets with
+different partitions would be split into several runs, and the publish would see only part of the
+build.
 """
 import dagster as dg
 
@@ -45,16 +51,27 @@ def partition_years(context) -> list[str] | None:
     return list(context.partition_keys)
 
 
+def run_years_from_tags(tags: dict[str, str], known: list[str] | None = None) -> list[str] | None:
+    """The financial years a run covers, from its partition tags, or None for a run over every year
+    (or an unpartitioned run)."""
+    known = financial_years() if known is None else known
+    if tags.get("dagster/partition") in known:
+        years = [tags["dagster/partition"]]
+    else:
+        start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
+        if not (start in known and end in known):
+            return None
+        years = year_range(start, end, known)
+    return None if years == known else years
+
+
 def run_years(context) -> list[str] | None:
     """The financial years of the run an asset check belongs to (checks are not partitioned themselves),
     or None for a run over every year. A one-year run's gates validate the rows of that year, which are
     the only rows the run replaced; the other years' rows passed when they were built."""
-    tags = context.run.tags
-    known = financial_years()
-    if "dagster/partition" in tags:
-        return [tags["dagster/partition"]]
-    start, end = tags.get("dagster/asset_partition_range_start"), tags.get("dagster/asset_partition_range_end")
-    if start in known and end in known:
-        years = year_range(start, end, known)
-        return None if years == known else years
-    return None
+    return run_years_from_tags(context.run.tags)
+
+
+def year_partitioning(sources: list[Source] | None = None) -> dict:
+    """The partitions and backfill policy every asset of the build carries (see the module's docstring)."""
+    return {"partitions_def": financial_year_partitions(sources), "backfill_policy": dg.BackfillPolicy.single_run()}

@@ -1,5 +1,15 @@
-"""A sensor that notices a manifest file appearing or changing in the mirror folder and asks for a
-refresh of everything built from it."""
+"""Watching the mirror for publishers' files, both visible in the Dagster UI (Automation):
+
+- the sensor ``mirror_files_changed`` (every minute when turned on) notices a manifest file appearing or
+  changing in TOTALPLACE_MIRROR and asks for a refresh of everything built from it;
+- the schedule ``mirror_monthly_check`` (06:00 on the 1st of each month) compares the mirror with what
+  is landed: manifest files not landed yet, or landed from an older copy, start a refresh and publish;
+  a file whose bytes no longer match the manifest's sha256 (the publisher replaced it), and files in
+  the mirror that no manifest row lists (a new publication), are named in its skip message, since
+  taking them needs a manifest row (seeds/sources.csv) first.
+
+Both are off until turned on in the UI (Automation), so a fresh clone never starts builds by itself.
+"""
 import hashlib
 import json
 
@@ -7,6 +17,7 @@ import dagster as dg
 
 from .manifest import load_manifest
 from .partitions import financial_years, yearly_sources
+from .pull import landed_path, sha256_of
 from .settings import Settings
 
 
@@ -56,3 +67,61 @@ def build_mirror_sensor(job_name: str) -> dg.SensorDefinition:
             tags={"totalplace/changed": ",".join(changed)[:200],
                   "dagster/asset_partition_range_start": years[0], "dagster/asset_partition_range_end": years[-1]})
     return _sensor
+
+
+def compare_with_landed(sources, mirror, data_dir) -> dict[str, list[str]]:
+    """What the mirror holds that the landed data does not: manifest files to land (``new``: not landed
+    yet or landed from other bytes, and matching the manifest), manifest files whose mirror copy no longer
+    matches the manifest (``mismatched``), and files no manifest row lists (``unlisted``)."""
+    out = {"new": [], "mismatched": [], "unlisted": []}
+    listed = set()
+    for s in sources:
+        in_mirror = mirror / s.mirror_path
+        listed.add(in_mirror.resolve())
+        if not in_mirror.is_file():
+            continue
+        landed = landed_path(s, data_dir)
+        if landed.is_file() and landed.stat().st_size == in_mirror.stat().st_size and sha256_of(landed) == s.sha256:
+            if sha256_of(in_mirror) == s.sha256:
+                continue
+        digest = sha256_of(in_mirror)
+        (out["new"] if digest == s.sha256 else out["mismatched"]).append(s.source_id)
+    skip = {"SHA256SUMS", "SOURCES.md", "README.md"}
+    out["unlisted"] = sorted(str(p.relative_to(mirror)) for p in mirror.rglob("*")
+                             if p.is_file() and p.resolve() not in listed and p.name not in skip
+                             and not p.name.startswith("."))
+    return out
+
+
+def build_mirror_schedule(job_name: str) -> dg.ScheduleDefinition:
+    @dg.schedule(name="mirror_monthly_check", cron_schedule="0 6 1 * *", job_name=job_name,
+                 execution_timezone="Europe/London", default_status=dg.DefaultScheduleStatus.STOPPED,
+                 description="On the 1st of each month: lands and publishes manifest files that are in "
+                             "TOTALPLACE_MIRROR but not landed yet (or landed from older bytes); names mirror files "
+                             "that no longer match the manifest's sha256 or that no manifest row lists.")
+    def _schedule(context: dg.ScheduleEvaluationContext):
+        settings = Settings.from_env()
+        if settings.mirror is None or not settings.mirror.is_dir():
+            return dg.SkipReason("TOTALPLACE_MIRROR is not set to a folder")
+        sources = load_manifest()
+        found = compare_with_landed(sources, settings.mirror, settings.data_dir)
+        notes = []
+        if found["mismatched"]:
+            notes.append(f"{len(found['mismatched'])} mirror file(s) no longer match the manifest's sha256 "
+                         f"({', '.join(found['mismatched'][:5])}): update seeds/sources.csv to take them")
+        if found["unlisted"]:
+            notes.append(f"{len(found['unlisted'])} mirror file(s) are in no manifest row "
+                         f"({', '.join(found['unlisted'][:5])}{', ...' if len(found['unlisted']) > 5 else ''})")
+        for note in notes:
+            context.log.info(note)
+        if not found["new"]:
+            return dg.SkipReason(f"all {len(sources)} manifest files are landed as the mirror has them"
+                                 + ("; " + "; ".join(notes) if notes else ""))
+        years = financial_years(sources)
+        when = context.scheduled_execution_time
+        return dg.RunRequest(
+            run_key=f"mirror-{when:%Y-%m}-" + hashlib.sha256(",".join(found["new"]).encode()).hexdigest()[:8]
+            if when else None,
+            tags={"totalplace/new": ",".join(found["new"])[:200],
+                  "dagster/asset_partition_range_start": years[0], "dagster/asset_partition_range_end": years[-1]})
+    return _schedule

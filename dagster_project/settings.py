@@ -5,6 +5,9 @@ TOTALPLACE_DATA       where pulled, verified files land (default: <project>/data
 TOTALPLACE_WAREHOUSE  the published DuckDB warehouse analysts open (default: <project>/warehouse/totalplace.duckdb)
 TOTALPLACE_RETURNS    folder of filled partner returns (default: <project>/returns)
 TOTALPLACE_MANIFEST   another source manifest to use instead of seeds/sources.csv (optional)
+DAGSTER_HOME          the Dagster instance `totalplace build` and the Dagster UI share: runs, materialisations,
+                      check results (default: <project>/.dagster_home, ignored by git, created with its
+                      dagster.yaml on first use by dagster_project/instance.py)
 
 Relative paths in the variables are taken from the current directory and turned absolute, so dbt
 (which runs inside dbt/) and Dagster see the same files. Unset, each is the project's own folder
@@ -34,6 +37,7 @@ class Settings:
     data_dir: Path
     warehouse: Path
     returns_dir: Path
+    dagster_home: Path
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -43,6 +47,7 @@ class Settings:
             data_dir=_path(env.get("TOTALPLACE_DATA"), str(PROJECT_ROOT / "data")),
             warehouse=_path(env.get("TOTALPLACE_WAREHOUSE"), str(PROJECT_ROOT / "warehouse" / "totalplace.duckdb")),
             returns_dir=_path(env.get("TOTALPLACE_RETURNS"), str(PROJECT_ROOT / "returns")),
+            dagster_home=_path(env.get("DAGSTER_HOME"), str(PROJECT_ROOT / ".dagster_home")),
         )
 
     def export(self, warehouse: Path | None = None) -> dict[str, str]:
@@ -51,6 +56,7 @@ class Settings:
             "TOTALPLACE_DATA": str(self.data_dir),
             "TOTALPLACE_WAREHOUSE": str(warehouse or self.warehouse),
             "TOTALPLACE_RETURNS": str(self.returns_dir),
+            "DAGSTER_HOME": str(self.dagster_home),
         }
         if self.mirror:
             env["TOTALPLACE_MIRROR"] = str(self.mirror)

@@ -1,101 +1,88 @@
-"""dbt models as Dagster assets: one DbtProject, @dbt_assets over its manifest.
+"""dbt models as Dagster assets, wired the way dagster-dbt documents it: one ``DbtProject`` whose
+manifest is prepared by dagster-dbt's own preparer, ``@dbt_assets`` over that manifest with a
+translator, and a plain ``DbtCliResource``.
 
-dbt sources named raw.<table> map to the Dagster raw assets ["raw", <table>], so a failed raw gate
-(blocking asset check) stops every model that reads that table.
+dbt sources named raw.<table> map to the Dagster raw assets ["raw", <table>] (the translator's default
+for sources), so a failed raw gate (a blocking asset check) stops every model that reads that table.
 
-The models are partitioned by financial year like the RS returns (partitions.py): a run for some
-years passes them to dbt in TOTALPLACE_YEARS (macro selected_years), which the year-scoped gates read;
-the tables are rebuilt whole (seconds) and the neighbourhood marts are views.
+What a run covers is passed to dbt as ``--vars``, never through the process environment:
+- ``warehouse``: the run's working file (resources.py), which profiles.yml reads;
+- ``years``: the financial years of the run's partitions, read by the macro ``selected_years``
+  (an empty list: every year). The year tables are rebuilt for those years; the gates check them.
+The manifest is prepared with the vars of a whole build of the default warehouse, so such a build
+parses only what changed (dagster-dbt copies dbt/target/partial_parse.msgpack into each run's target).
 """
-import functools
-import importlib.metadata
 
-import os
-import shutil
-import subprocess
+import json
 import sys
 from pathlib import Path
+from typing import Any, Mapping
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
-from packaging import version
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from .partitions import financial_year_partitions, partition_years
-from .settings import DBT_DIR
+from .partitions import financial_years, partition_years, year_partitioning
+from .publish import working_path
+from .resources import TotalplaceConfig
+from .settings import DBT_DIR, Settings
 
-dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
+
+def dbt_vars(warehouse: Path, years: list[str] | None) -> dict[str, Any]:
+    """The --vars of a dbt invocation: the file it builds and the years (empty: every year)."""
+    return {"warehouse": str(warehouse), "years": list(years or [])}
 
 
-def dbt_executable() -> str:
-    """The dbt of this virtualenv (dagster-dbt calls dbt on PATH; prefer the one beside python)."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+def _prepare_vars() -> str:
+    return json.dumps(dbt_vars(working_path(Settings.from_env().warehouse), None))
+
+
+dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR,
+                         prepare_project_cli_args=["parse", "--quiet", "--vars", _prepare_vars()])
+dbt_project.prepare_if_dev()   # under `dagster dev`, the manifest is re-parsed at each code reload
+
+
+def _newest_project_file() -> float:
+    sources = [p for folder in ("models", "macros", "tests", "docs") for p in (DBT_DIR / folder).rglob("*")]
+    sources += [*DBT_DIR.glob("*.yml"), *(DBT_DIR.parent / "seeds").glob("*")]
+    return max(p.stat().st_mtime for p in sources)
 
 
 def ensure_manifest() -> Path:
-    """Parse the dbt project if its manifest is missing or older than any model, seed or YAML."""
+    """dbt_project's manifest, prepared by dagster-dbt's preparer when it is missing or older than a model,
+    macro, test, seed or YAML file (a fresh clone, or an edit outside `dagster dev`)."""
     manifest = dbt_project.manifest_path
-    sources = [p for folder in ("models", "macros", "tests", "docs") for p in (DBT_DIR / folder).rglob("*")]
-    sources += [*DBT_DIR.glob("*.yml"), *(DBT_DIR.parent / "seeds").glob("*")]
-    newest = max(p.stat().st_mtime for p in sources)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        env = {**os.environ}
-        env.setdefault("TOTALPLACE_WAREHOUSE", str(DBT_DIR.parent / "warehouse" / "totalplace.duckdb"))
-        subprocess.run([dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)],
-                       check=True, env=env, cwd=DBT_DIR)
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_project_file():
+        dbt_project.preparer.prepare(dbt_project)
     return manifest
 
 
-class WarehouseDbtResource(DbtCliResource):
-    """dagster-dbt's resource without two start-up costs measured on every run (benchmarks/run.py):
-    ``dbt --version`` in a subprocess (about 3 s) to learn the version of the dbt-core this virtualenv
-    pins anyway, and an in-process dbt adapter (about 4 s) that is used only to fetch row counts and
-    column metadata, which these assets do not ask for."""
+class TotalplaceTranslator(DagsterDbtTranslator):
+    """Asset keys are [schema, model] (marts/fct_place_spend, staging/stg_cra__spend, seeds/places);
+    sources are [source, table] (raw/cra), the keys of the raw assets. The group is the folder's
+    (dbt_project.yml meta), the description the model's YAML description."""
 
-    @functools.cached_property
-    def _cli_version(self) -> version.Version:
-        return version.parse(importlib.metadata.version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args):
-        return None
-
-
-KEEP_RUN_FOLDERS = 5
-
-
-def keep_partial_parse(run_target: Path) -> None:
-    """dagster-dbt gives each run its own target folder, seeded with dbt/target/partial_parse.msgpack.
-    Copy the run's file back, so the next run with the same profile (the same warehouse path) parses
-    only what changed: a full parse costs about 4 s more on every run (measured on a one-year run)."""
-    parsed = run_target / "partial_parse.msgpack"
-    target = Path(dbt_project.project_dir) / dbt_project.target_path
-    if parsed.exists() and target.is_dir():
-        shutil.copyfile(parsed, target / "partial_parse.msgpack.tmp")
-        os.replace(target / "partial_parse.msgpack.tmp", target / "partial_parse.msgpack")
-    # each run leaves a folder of compiled SQL and logs in dbt/target: keep the last few for debugging
-    runs = sorted((p for p in target.glob("dbt_models-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
-    for old in runs[:-KEEP_RUN_FOLDERS]:
-        shutil.rmtree(old, ignore_errors=True)
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+        schema = dbt_resource_props.get("config", {}).get("schema")
+        return dg.AssetKey([schema, dbt_resource_props["name"]] if schema else [dbt_resource_props["name"]])
 
 
 def dbt_definitions():
     manifest = ensure_manifest()
+    all_years = financial_years()
 
     @dbt_assets(manifest=manifest, project=dbt_project, name="dbt_models",
-                partitions_def=financial_year_partitions(), backfill_policy=dg.BackfillPolicy.single_run())
-    def dbt_models(context: dg.AssetExecutionContext, dbt: WarehouseDbtResource):
+                dagster_dbt_translator=TotalplaceTranslator(), **year_partitioning())
+    def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, totalplace: TotalplaceConfig):
         years = partition_years(context) or []
-        context.log.info(f"dbt build for financial year(s) {', '.join(years) or 'all'} (TOTALPLACE_YEARS)")
-        before = os.environ.get("TOTALPLACE_YEARS")
-        os.environ["TOTALPLACE_YEARS"] = ",".join(years)  # read by the macro selected_years
-        try:
-            invocation = dbt.cli(["build"], context=context)
-            yield from invocation.stream()
-            keep_partial_parse(Path(invocation.target_path))
-        finally:
-            if before is None:
-                os.environ.pop("TOTALPLACE_YEARS", None)
-            else:
-                os.environ["TOTALPLACE_YEARS"] = before
+        years = [] if years == all_years else years
+        context.log.info(f"dbt build into {totalplace.warehouse_path.name} for financial year(s) "
+                         f"{', '.join(years) or 'all'}")
+        args = ["build", "--vars", json.dumps(dbt_vars(totalplace.warehouse_path, years))]
+        yield from dbt.cli(args, context=context).stream()
 
-    return [dbt_models], {"dbt": WarehouseDbtResource(project_dir=dbt_project, dbt_executable=dbt_executable())}
+    # the dbt of this virtualenv (dagster-dbt's default is the first `dbt` on PATH)
+    beside = Path(sys.executable).parent / "dbt"
+    resource = DbtCliResource(project_dir=dbt_project, dbt_executable=str(beside) if beside.exists() else "dbt")
+    return [dbt_models], {"dbt": resource}

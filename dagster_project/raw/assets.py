@@ -5,7 +5,6 @@ declared by each publisher module's ``TABLES``.
 """
 
 import time
-import warnings
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable
@@ -13,7 +12,7 @@ from typing import Callable
 import dagster as dg
 
 from ..manifest import Source, by_family, families, load_manifest
-from ..partitions import YEARLY_RAW_TABLES, financial_year_partitions, partition_years
+from ..partitions import YEARLY_RAW_TABLES, partition_years, year_partitioning
 from ..pull import landed_path, pull, sha256_of
 from ..resources import TotalplaceConfig
 from ..warehouse import write_raw_table
@@ -35,9 +34,9 @@ def raw_tables(sources: list[Source]) -> dict[str, list[Source]]:
     return dict(tables)
 
 
-def pull_asset(family: str, sources: list[Source]) -> dg.AssetsDefinition:
+def pull_asset(family: str, sources: list[Source], partitioning: dict | None = None) -> dg.AssetsDefinition:
     @dg.asset(
-        key=["landed", family], group_name="pull", kinds={"python"},
+        key=["landed", family], group_name="pull", kinds={"python"}, **(partitioning or {}),
         description=f"Published files of {family} ({len(sources)} file(s)) taken from TOTALPLACE_MIRROR or "
                     f"downloaded, sha256-verified against seeds/sources.csv, landed under TOTALPLACE_DATA.",
     )
@@ -72,28 +71,21 @@ def parse_sources(table: str, sources: list[Source], data_dir: Path) -> tuple[Pa
     return result, hashes
 
 
-def raw_asset(table: str, sources: list[Source], partitions_def: dg.PartitionsDefinition | None = None
-              ) -> dg.AssetsDefinition:
+def raw_asset(table: str, sources: list[Source], partitioning: dict | None = None) -> dg.AssetsDefinition:
     fams = sorted({s.family for s in sources})
     files = ", ".join(s.file_name for s in sources)
-    yearly = partitions_def is not None
+    yearly = partitioning is not None and table in YEARLY_RAW_TABLES
 
-    with warnings.catch_warnings():
-        # backfill_policy is marked beta in dagster 1.13; a single-run backfill is what a year range needs
-        warnings.simplefilter("ignore", dg.BetaWarning)
-        decorate = dg.asset(
-            key=["raw", table], group_name="raw", kinds={"duckdb", "python"},
-            deps=[dg.AssetKey(["landed", f]) for f in fams],
-            description=f"raw.{table}: tidy rows with provenance (source file, sheet, row) from {files}."
-                        + (" Partitioned by financial year: one partition is one year's file, re-parsed alone."
-                           if yearly else ""),
-            metadata={"publisher": ", ".join(sorted({s.publisher for s in sources})),
-                      "sources": ", ".join(s.source_id for s in sources)},
-            partitions_def=partitions_def,
-            backfill_policy=dg.BackfillPolicy.single_run() if yearly else None,
-        )
-
-    @decorate
+    @dg.asset(
+        key=["raw", table], group_name="raw", kinds={"duckdb", "python"},
+        deps=[dg.AssetKey(["landed", f]) for f in fams],
+        description=f"raw.{table}: tidy rows with provenance (source file, sheet, row) from {files}."
+                    + (" One partition is one year's file, re-parsed alone." if yearly else
+                       " Each materialisation, whatever its years, reads every file (they cover several years)."),
+        metadata={"publisher": ", ".join(sorted({s.publisher for s in sources})),
+                  "sources": ", ".join(s.source_id for s in sources)},
+        **(partitioning or {}),
+    )
     def _raw(context: dg.AssetExecutionContext, totalplace: TotalplaceConfig) -> dg.MaterializeResult:
         t0 = time.perf_counter()
         years = partition_years(context) if yearly else None
@@ -117,8 +109,7 @@ def raw_asset(table: str, sources: list[Source], partitions_def: dg.PartitionsDe
 
 def build_assets(sources: list[Source] | None = None) -> list[dg.AssetsDefinition]:
     sources = load_manifest() if sources is None else sources
-    assets = [pull_asset(f, by_family(sources, f)) for f in families(sources)]
-    years = financial_year_partitions(sources)
-    assets += [raw_asset(t, ss, years if t in YEARLY_RAW_TABLES else None)
-               for t, ss in sorted(raw_tables(sources).items())]
+    partitioning = year_partitioning(sources)
+    assets = [pull_asset(f, by_family(sources, f), partitioning) for f in families(sources)]
+    assets += [raw_asset(t, ss, partitioning) for t, ss in sorted(raw_tables(sources).items())]
     return assets

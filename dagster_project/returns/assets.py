@@ -56,21 +56,27 @@ def load_returns(warehouse: Path, folder: Path | None, log=print) -> list[Return
     return results
 
 
-@dg.asset(
-    key=["raw", "partner_returns"], group_name="raw", kinds={"duckdb", "python"},
-    deps=[dg.AssetKey(["raw", "cra"]), dg.AssetKey(["raw", "revenue_outturn_rs"])],
-    description="Filled local spend returns from TOTALPLACE_RETURNS (the `totalplace template` layout, xlsx or csv), "
-                "validated by the GE suite expectations/returns.py against the places, years, COFOG divisions and "
-                "bodies known to the count. Accepted lines go to raw.partner_returns; every file, accepted or "
-                "rejected with its problems, to raw.partner_return_files and a report beside the warehouse. A "
-                "rejected file does not stop the build.",
-)
-def partner_returns(context: dg.AssetExecutionContext, totalplace: TotalplaceConfig) -> dg.MaterializeResult:
-    results = load_returns(totalplace.warehouse_path, totalplace.returns_path, log=context.log.info)
-    rejected = [rf for rf in results if not rf.accepted]
-    for rf in rejected:
-        context.log.warning(f"return {rf.path.name} rejected:\n  " + "\n  ".join(rf.problems))
-    return dg.MaterializeResult(metadata={
-        "files": len(results), "accepted": len(results) - len(rejected), "rejected": len(rejected),
-        "lines_counted": sum(len(rf.lines) for rf in results if rf.accepted),
-        "problems": dg.MetadataValue.json({rf.path.name: rf.problems for rf in rejected})})
+def partner_returns_asset(partitioning: dict | None = None) -> dg.AssetsDefinition:
+    """The partner returns asset, with the build's partitions (partitions.year_partitioning)."""
+
+    @dg.asset(
+        key=["raw", "partner_returns"], group_name="raw", kinds={"duckdb", "python"},
+        deps=[dg.AssetKey(["raw", "cra"]), dg.AssetKey(["raw", "revenue_outturn_rs"])],
+        description="Filled local spend returns from TOTALPLACE_RETURNS (the `totalplace template` layout, xlsx or "
+                    "csv), validated by the GE suite expectations/returns.py against the places, years, COFOG "
+                    "divisions and bodies known to the count. Accepted lines go to raw.partner_returns; every file, "
+                    "accepted or rejected with its problems, to raw.partner_return_files and a report beside the "
+                    "warehouse. A rejected file does not stop the build. Each materialisation reads every return.",
+        **(partitioning or {}),
+    )
+    def partner_returns(context: dg.AssetExecutionContext, totalplace: TotalplaceConfig) -> dg.MaterializeResult:
+        results = load_returns(totalplace.warehouse_path, totalplace.returns_path, log=context.log.info)
+        rejected = [rf for rf in results if not rf.accepted]
+        for rf in rejected:
+            context.log.warning(f"return {rf.path.name} rejected:\n  " + "\n  ".join(rf.problems))
+        return dg.MaterializeResult(metadata={
+            "files": len(results), "accepted": len(results) - len(rejected), "rejected": len(rejected),
+            "lines_counted": sum(len(rf.lines) for rf in results if rf.accepted),
+            "problems": dg.MetadataValue.json({rf.path.name: rf.problems for rf in rejected})})
+
+    return partner_returns

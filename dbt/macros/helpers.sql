@@ -1,15 +1,11 @@
 {#
-  The financial years a run covers. Dagster passes the partitions it is materialising in the
-  environment variable TOTALPLACE_YEARS (comma-separated, e.g. `2016-17`); an empty or unset value
-  (a plain `dbt build`) covers every year. An environment variable rather than a dbt var because a
-  changed `--vars` makes dbt re-parse the whole project (measured: +4 s on each one-year run).
-  The gates on the neighbourhood views check the years a run rebuilt.
+  The financial years a run covers. Dagster passes the years of the partitions it is materialising
+  as `--vars '{"years": ["2016-17"]}'`; an empty or absent list (a plain `dbt build`) covers every
+  year. The year tables replace those years' rows; the gates check them.
 #}
 {% macro selected_years(column='financial_year') -%}
-  {#- read at execution only: an env_var read while parsing is recorded, and a new value would make
-      dbt re-parse every model that uses this macro (measured: +2 s on the first one-year run) -#}
-  {%- set raw = env_var('TOTALPLACE_YEARS', '') if execute else '' -%}
-  {%- set years = raw.split(',') | map('trim') | reject('equalto', '') | list -%}
+  {%- set years = var('years', []) -%}
+  {%- if years is string -%}{%- set years = years.split(',') | map('trim') | reject('equalto', '') | list -%}{%- endif -%}
   {%- if years | length == 0 -%}
     true
   {%- else -%}
