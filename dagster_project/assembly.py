@@ -10,6 +10,7 @@ import dagster as dg
 
 from .checks.mart_gates import build_mart_checks
 from .checks.raw_gates import build_raw_checks
+from .console import install as install_one_line_failures
 from .manifest import load_manifest
 from .partitions import financial_years, year_partitioning
 from .publish_asset import publish_asset
@@ -26,6 +27,7 @@ REFRESH_JOB = "refresh_from_mirror"
 
 def make_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.from_env()
+    install_one_line_failures()
     sources = load_manifest()
     partitioning = year_partitioning(sources)
     dbt_assets, dbt_resources = dbt_definitions()
