@@ -98,7 +98,7 @@ class TotalplaceConfig(dg.ConfigurableResource):
 
     @contextlib.contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["TotalplaceConfig"]:
-        run = context.dagster_run
+        run = context.run
         if not self.gated or run is None:
             yield self
             return

@@ -15,6 +15,20 @@ ROOT = Path(__file__).resolve().parent.parent
 MIRROR = Path(os.environ.get("TOTALPLACE_MIRROR") or ROOT.parent / "shared" / "raw").resolve()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_dagster_home(tmp_path_factory):
+    """Runs started by the tests are recorded in a Dagster instance of their own, never in the
+    project's .dagster_home (what `make dagster` shows)."""
+    home = tmp_path_factory.mktemp("dagster_home")
+    before = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home)
+    yield home
+    if before is None:
+        os.environ.pop("DAGSTER_HOME", None)
+    else:
+        os.environ["DAGSTER_HOME"] = before
+
+
 @pytest.fixture(scope="session")
 def mirror() -> Path:
     if not (MIRROR / "SHA256SUMS").exists():
@@ -43,13 +57,14 @@ def run_cli(args: list[str], env: dict[str, str], timeout: int = 900) -> subproc
 
 
 def run_dbt(args: list[str], warehouse: Path, target: Path, years: str | None = None) -> subprocess.CompletedProcess:
-    """The project's dbt against ``warehouse`` (its own target folder); ``years`` as a one-year run passes them."""
+    """The project's dbt against ``warehouse`` (its own target folder); ``years`` passed as a one-year run
+    passes them (--vars, as dagster_project/transform.py does)."""
+    import json
+
     dbt = Path(sys.executable).parent / "dbt"
     env = {**os.environ, "TOTALPLACE_WAREHOUSE": str(warehouse)}
-    env.pop("TOTALPLACE_YEARS", None)
-    if years:
-        env["TOTALPLACE_YEARS"] = years
-    return subprocess.run([str(dbt), *args, "--project-dir", str(ROOT / "dbt"), "--profiles-dir", str(ROOT / "dbt"),
+    variables = ["--vars", json.dumps({"warehouse": str(warehouse), "years": years.split(",") if years else []})]
+    return subprocess.run([str(dbt), *args, *variables, "--project-dir", str(ROOT / "dbt"), "--profiles-dir", str(ROOT / "dbt"),
                            "--target-path", str(target)], env=env, capture_output=True, text=True, cwd=ROOT / "dbt",
                           timeout=600)
 
@@ -59,7 +74,7 @@ def built_warehouse(tmp_path_factory, mirror):
     """A cold `totalplace build` of everything on the real files into a temporary warehouse."""
     base = tmp_path_factory.mktemp("build")
     env = {"TOTALPLACE_MIRROR": str(mirror), "TOTALPLACE_DATA": str(base / "data"),
-           "TOTALPLACE_WAREHOUSE": str(base / "warehouse" / "totalplace.duckdb")}
+           "TOTALPLACE_WAREHOUSE": str(base / "warehouse" / "totalplace.duckdb"), "DAGSTER_HOME": str(base / "dagster_home")}
     proc = run_cli(["build"], env)
     assert proc.returncode == 0, f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
     return {"env": env, "warehouse": Path(env["TOTALPLACE_WAREHOUSE"]), "stdout": proc.stdout, "base": base}

@@ -14,7 +14,7 @@ from dagster_project.resources import TotalplaceConfig
 
 
 def materialise(sources, table, family, tmp_path, mirror):
-    cfg = TotalplaceConfig(warehouse=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path / "data"), mirror=str(mirror))
+    cfg = TotalplaceConfig(warehouse=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path / "data"), mirror=str(mirror), gated=False)
     return dg.materialize([pull_asset(family, sources), raw_asset(table, sources), raw_gate(table, sources)],
                           resources={"totalplace": cfg}, raise_on_error=False), cfg
 
@@ -48,7 +48,7 @@ def test_truncated_file_fails_the_blocking_gate_and_names_it(manifest, mirror, t
     def uses_cofog():
         return 1
 
-    cfg = TotalplaceConfig(warehouse=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path / "data"), mirror=str(short_mirror))
+    cfg = TotalplaceConfig(warehouse=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path / "data"), mirror=str(short_mirror), gated=False)
     result = dg.materialize([pull_asset(s.family, [truncated]), raw_asset("cofog", [truncated]),
                              raw_gate("cofog", [truncated]), uses_cofog],
                             resources={"totalplace": cfg}, raise_on_error=False)
