@@ -1,0 +1,173 @@
+"""One build path, seen from the data engineer's side: the Dagster UI's "Materialize all" backfill over
+every year, the dagster CLI, and `totalplace build` run the same job on the project's instance and
+publish the same gated warehouse."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from conftest import ROOT, published_copy, run_cli
+
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from ui_client import DagsterUI  # noqa: E402
+
+FCT = dg.AssetKey(["marts", "fct_place_spend"])
+PUBLISH = dg.AssetKey(["publish", "warehouse"])
+HACKNEY_2016 = "SELECT total_gbp FROM marts.place_totals WHERE place_id = 'E09000012' AND financial_year = '2016-17'"
+
+
+def _bin(name: str) -> str:
+    return str(Path(sys.executable).parent / name)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {**os.environ, **extra, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+    env.pop("TOTALPLACE_YEARS", None)
+    return env
+
+
+def _hackney(path: Path) -> float:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(HACKNEY_2016).fetchone()[0]
+
+
+def _instance(home: Path) -> dg.DagsterInstance:
+    return dg.DagsterInstance.from_config(str(home))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_totalplace_build_is_recorded_in_the_project_instance(built_warehouse):
+    """After `totalplace build`, the instance in its DAGSTER_HOME holds the latest materialisation of
+    marts/fct_place_spend for every year, its check results, and the publish with what it published."""
+    from dagster_project.partitions import financial_years
+
+    home = Path(built_warehouse["env"]["DAGSTER_HOME"])
+    assert (home / "dagster.yaml").exists() and "max_concurrent_runs: 1" in (home / "dagster.yaml").read_text()
+    with _instance(home) as instance:
+        for year in financial_years():
+            got = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=FCT, asset_partitions=[year]), limit=1)
+            assert got.records, f"no materialisation of marts/fct_place_spend for {year}"
+        gate = instance.get_latest_asset_check_evaluation_record(dg.AssetCheckKey(FCT, "marts_gate"))
+        assert gate is not None and gate.event.dagster_event.event_specific_data.passed
+        dbt_test = instance.get_latest_asset_check_evaluation_record(
+            dg.AssetCheckKey(FCT, "unique_combination_fct_place_spend_place_id__financial_year__place_kind__sector__department__organisation__cofog_code__indicator_id"))
+        published = instance.get_latest_materialization_event(PUBLISH)
+        assert published is not None
+        meta = published.asset_materialization.metadata
+        assert meta["path"].value == str(built_warehouse["warehouse"])
+        assert meta["place_years"].value == 3430 and meta["gates_passed"].value >= 250
+        runs = instance.get_runs(dg.RunsFilter(tags={"totalplace/started_by": "totalplace build"}))
+        assert runs and runs[0].job_name == "build_warehouse" and runs[0].status == dg.DagsterRunStatus.SUCCESS
+    if dbt_test is not None:   # the dbt tests are checks too (name depends on the model's YAML)
+        assert dbt_test.event.dagster_event.event_specific_data.passed
+
+
+def test_materialising_one_mart_on_an_empty_project_says_what_to_build_first(tmp_path, mirror):
+    env = _env(TOTALPLACE_MIRROR=str(mirror), TOTALPLACE_DATA=str(tmp_path / "data"),
+               TOTALPLACE_WAREHOUSE=str(tmp_path / "warehouse" / "totalplace.duckdb"),
+               DAGSTER_HOME=str(tmp_path / "dagster_home"))
+    subprocess.run([sys.executable, "-m", "dagster_project.instance"], env=env, check=True, cwd=ROOT)
+    proc = subprocess.run([_bin("dagster"), "asset", "materialize", "-m", "dagster_project.definitions",
+                           "--select", "marts/fct_place_spend", "--partition", "2016-17"],
+                          env=env, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert f"nothing is published yet at {tmp_path / 'warehouse' / 'totalplace.duckdb'}" in out
+    assert "materialise every asset first (Materialize all in the Dagster UI, or `totalplace build`)" in out
+    assert "Stack Trace" not in out and "Traceback" not in out and "Catalog Error" not in out
+    assert not (tmp_path / "warehouse" / "totalplace.duckdb").exists()
+
+
+def test_a_run_without_the_publish_step_changes_nothing_and_says_so(built_warehouse, tmp_path):
+    published, env = published_copy(built_warehouse, tmp_path)
+    before = published.read_bytes()
+    proc = subprocess.run([_bin("dagster"), "asset", "materialize", "-m", "dagster_project.definitions",
+                           "--select", "raw/cofog", "--partition", "2016-17"],
+                          env=_env(**env), capture_output=True, text=True, cwd=ROOT, timeout=300)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    assert "nothing was published: this run did not select publish/warehouse" in out
+    assert published.read_bytes() == before
+    assert not (published.parent / "totalplace.building.duckdb").exists()
+
+
+def test_a_dagster_run_started_during_a_build_waits_for_it_then_publishes(built_warehouse, tmp_path):
+    """`totalplace build --year` and, while it runs, the dagster CLI materialising the same year: the second
+    waits for the first, naming it, then runs; both publish, and the warehouse is whole after each."""
+    published, env = published_copy(built_warehouse, tmp_path)
+    expected = _hackney(built_warehouse["warehouse"])
+    lock = published.parent / ".totalplace.build.lock"
+    first = subprocess.Popen([_bin("totalplace"), "build", "--year", "2016-17"], env=_env(**env), cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (lock.exists() and lock.read_text().strip()):
+        time.sleep(0.2)
+    second = subprocess.run([_bin("dagster"), "asset", "materialize", "-m", "dagster_project.definitions",
+                             "--select", "raw/revenue_outturn_rs*", "--partition", "2016-17"],
+                            env=_env(**env), capture_output=True, text=True, cwd=ROOT, timeout=900)
+    out1, err1 = first.communicate(timeout=900)
+    out2 = second.stdout + second.stderr
+    assert first.returncode == 0 and "build OK" in out1, err1[-3000:]
+    assert "waiting for the running build to end (process" in out2 and "totalplace build --year 2016-17" in out2
+    assert second.returncode == 0, out2[-3000:]
+    assert "publish__warehouse - published" in out2 or "published " + str(published) in out2
+    assert _hackney(published) == pytest.approx(expected, abs=0.01)
+    assert not (published.parent / "totalplace.building.duckdb").exists()
+
+
+@pytest.fixture()
+def dagster_ui(tmp_path, mirror, built_warehouse):
+    """`dagster dev` (webserver and daemon) on 127.0.0.1 against a temporary project home."""
+    home = tmp_path / "dagster_home"
+    subprocess.run([sys.executable, "-m", "dagster_project.instance"], env=_env(DAGSTER_HOME=str(home)), check=True,
+                   cwd=ROOT, capture_output=True)
+    port = _free_port()
+    env = _env(TOTALPLACE_MIRROR=str(mirror), TOTALPLACE_DATA=str(tmp_path / "data"),
+               TOTALPLACE_WAREHOUSE=str(tmp_path / "warehouse" / "totalplace.duckdb"), DAGSTER_HOME=str(home))
+    log = open(tmp_path / "dagster_dev.log", "w")
+    proc = subprocess.Popen([_bin("dagster"), "dev", "-m", "dagster_project.definitions", "-h", "127.0.0.1",
+                             "-p", str(port)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    ui = DagsterUI(f"http://127.0.0.1:{port}")
+    try:
+        ui.wait_until_up()
+        yield ui, home, Path(env["TOTALPLACE_WAREHOUSE"]), tmp_path / "dagster_dev.log"
+    finally:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+        log.close()
+
+
+def test_materialize_all_from_the_ui_over_every_year_builds_and_publishes(dagster_ui, built_warehouse):
+    ui, home, warehouse, log = dagster_ui
+    backfill = ui.launch_backfill_of_everything()
+    done = ui.wait_for_backfill(backfill, timeout=1200)
+    runs = ui.runs_of_backfill(backfill)
+    assert done["status"] == "COMPLETED_SUCCESS", (done, log.read_text()[-3000:])
+    assert runs and all(r["status"] == "SUCCESS" for r in runs), runs
+    with _instance(home) as instance:
+        evaluations = [r.event_log_entry.dagster_event.event_specific_data
+                       for run in runs for r in instance.get_records_for_run(
+                           run["runId"], of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records]
+        assert len(evaluations) >= 250
+        blocking_failed = [e for e in evaluations if not e.passed and e.severity != dg.AssetCheckSeverity.WARN]
+        assert blocking_failed == []
+        assert instance.get_latest_materialization_event(PUBLISH) is not None
+    assert _hackney(warehouse) == pytest.approx(_hackney(built_warehouse["warehouse"]), abs=0.01)
+    assert not warehouse.with_name("totalplace.building.duckdb").exists()
