@@ -7,6 +7,8 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8888
+# `make dagster PORT=...` sets the UI's port; its default is 3000 (PORT's default, 8888, is JupyterLab's)
+DAGSTER_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),3000)
 export TOTALPLACE_MIRROR ?= ../shared/raw
 
 .PHONY: help build test install chromium pull status dagster notebooks docs bench clean
@@ -54,11 +56,12 @@ docs: install  ## write the auditors' site (dbt docs and gate results) to docs_s
 bench: install  ## print build, re-run, mart, query and pandas-comparison figures
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python benchmarks/run.py
 
-dagster: install  ## start the Dagster UI on the same definitions
-	mkdir -p .dagster_home
-	# runs from the UI write their own warehouse; `totalplace build` is the gated publish analysts read
-	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$(CURDIR)/.dagster_home \
-	  TOTALPLACE_WAREHOUSE=$${TOTALPLACE_DAGSTER_WAREHOUSE:-$(CURDIR)/warehouse/dagster.duckdb} $(BIN)/dagster dev
+dagster: install  ## start the Dagster UI and daemon on the project's instance (HOST, PORT; default 127.0.0.1:3000)
+	@PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m dagster_project.instance >/dev/null
+	# the UI, `totalplace build` and the dagster CLI share DAGSTER_HOME=.dagster_home (runs, checks, metadata)
+	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} \
+	  PYTHONWARNINGS='ignore:Function `dev_command` is superseded' \
+	  $(BIN)/dagster dev -m dagster_project.definitions -h $(HOST) -p $(DAGSTER_PORT)
 
 clean:  ## remove .venv, landed data, warehouses and dbt artefacts
 	rm -rf $(VENV) data warehouse dbt/target dbt/logs .dagster_home

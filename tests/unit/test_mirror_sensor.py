@@ -68,3 +68,57 @@ def test_a_changed_return_requests_its_financial_year_only(manifest, mirror, tmp
     every_year = sensor(dg.build_sensor_context(cursor=json.dumps({"rs_2016_17": "0:0", "un_cofog": "0:0"})))
     assert every_year.tags["dagster/asset_partition_range_start"] == "2007-08"
     assert every_year.tags["dagster/asset_partition_range_end"] == "2017-18"
+
+
+def test_a_changed_family_refresh_ends_with_the_publish(manifest, mirror, tmp_path, monkeypatch):
+    from dagster_project.definitions import defs
+
+    small_mirror(manifest, mirror, tmp_path, monkeypatch, ("un_cofog",))
+    request = build_mirror_sensor("refresh_from_mirror")(dg.build_sensor_context(
+        cursor=json.dumps({"un_cofog": "0:0"}), repository_def=defs.get_repository_def()))
+    assert dg.AssetKey(["publish", "warehouse"]) in request.asset_selection
+
+
+def test_monthly_schedule_lands_new_files_and_names_what_needs_a_manifest_row(manifest, mirror, tmp_path, monkeypatch):
+    from dagster_project.pull import pull
+    from dagster_project.sensors import build_mirror_schedule
+
+    m = small_mirror(manifest, mirror, tmp_path, monkeypatch, ("un_cofog", "geo_region_codes"))
+    monkeypatch.setenv("TOTALPLACE_DATA", str(tmp_path / "data"))
+    schedule = build_mirror_schedule("refresh_from_mirror")
+    when = dg.build_schedule_context(scheduled_execution_time=__import__("datetime").datetime(2026, 12, 1, 6))
+
+    # nothing landed yet: the two mirror files are new, so a refresh over every year is requested
+    request = schedule(when)
+    assert isinstance(request, dg.RunRequest)
+    assert request.tags["totalplace/new"] == "geo_region_codes,un_cofog"
+    assert (request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]) \
+        == ("2007-08", "2017-18")
+
+    # landed: nothing to do; a file no manifest row lists, and a mirror file replaced by other bytes, are named
+    pull([manifest["un_cofog"], manifest["geo_region_codes"]], tmp_path / "data", m)
+    (m / "new_publisher" / "CRA_2026.xlsx").parent.mkdir()
+    (m / "new_publisher" / "CRA_2026.xlsx").write_bytes(b"not yet in the manifest")
+    quiet = schedule(when)
+    assert isinstance(quiet, dg.SkipReason)
+    assert "1 mirror file(s) are in no manifest row (new_publisher/CRA_2026.xlsx)" in quiet.skip_message
+    (m / manifest["un_cofog"].mirror_path).write_bytes(b"Code,Description_EN\n01,General public services\n")
+    replaced = schedule(when)
+    assert isinstance(replaced, dg.SkipReason)
+    assert "1 mirror file(s) no longer match the manifest's sha256 (un_cofog): update seeds/sources.csv" \
+        in replaced.skip_message
+
+
+def test_definitions_load_with_the_build_job_sensor_and_schedule():
+    from dagster_project.definitions import defs
+
+    repo = defs.get_repository_def()
+    assert {j.name for j in repo.get_all_jobs()} >= {"build_warehouse", "refresh_from_mirror"}
+    assert repo.get_sensor_def("mirror_files_changed") and repo.get_schedule_def("mirror_monthly_check").cron_schedule \
+        == "0 6 1 * *"
+    graph = defs.resolve_asset_graph()
+    publish = dg.AssetKey(["publish", "warehouse"])
+    # the publish reads every other asset, and every asset shares the year partitions with one run per backfill
+    assert graph.get(publish).parent_keys == set(graph.materializable_asset_keys) - {publish}
+    assert {graph.get(k).backfill_policy.policy_type.value for k in graph.materializable_asset_keys} == {"SINGLE_RUN"}
+    assert len({graph.get(k).partitions_def for k in graph.materializable_asset_keys}) == 1
