@@ -14,6 +14,7 @@ Storage is Dagster's default: SQLite files in the same folder.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def ensure_home(home: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        tmp = config.with_suffix(".yaml.tmp")
+        tmp = config.with_name(f".dagster.yaml.{os.getpid()}.tmp")   # two first uses at once each write their own
         tmp.write_text(DAGSTER_YAML, encoding="utf-8")
         tmp.replace(config)
     return home

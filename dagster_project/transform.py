@@ -82,7 +82,10 @@ def dbt_definitions():
         args = ["build", "--vars", json.dumps(dbt_vars(totalplace.warehouse_path, years))]
         yield from dbt.cli(args, context=context).stream()
 
-    # the dbt of this virtualenv (dagster-dbt's default is the first `dbt` on PATH)
+    return [dbt_models], {"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())}
+
+
+def dbt_executable() -> str:
+    """The dbt of this virtualenv (dagster-dbt's default is the first `dbt` on PATH)."""
     beside = Path(sys.executable).parent / "dbt"
-    resource = DbtCliResource(project_dir=dbt_project, dbt_executable=str(beside) if beside.exists() else "dbt")
-    return [dbt_models], {"dbt": resource}
+    return str(beside) if beside.exists() else "dbt"

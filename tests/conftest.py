@@ -86,7 +86,8 @@ def published_copy(built_warehouse, base: Path) -> tuple[Path, dict[str, str]]:
     published = base / "warehouse" / "totalplace.duckdb"
     published.parent.mkdir(parents=True)
     shutil.copyfile(built_warehouse["warehouse"], published)
-    return published, {**built_warehouse["env"], "TOTALPLACE_WAREHOUSE": str(published)}
+    return published, {**built_warehouse["env"], "TOTALPLACE_WAREHOUSE": str(published),
+                       "DAGSTER_HOME": str(base / "dagster_home")}
 
 
 @pytest.fixture(scope="module")
