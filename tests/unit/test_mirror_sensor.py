@@ -122,3 +122,15 @@ def test_definitions_load_with_the_build_job_sensor_and_schedule():
     assert graph.get(publish).parent_keys == set(graph.materializable_asset_keys) - {publish}
     assert {graph.get(k).backfill_policy.policy_type.value for k in graph.materializable_asset_keys} == {"SINGLE_RUN"}
     assert len({graph.get(k).partitions_def for k in graph.materializable_asset_keys}) == 1
+
+
+def test_the_dbt_start_up_overrides_still_override_something():
+    """FastStartDbtCliResource replaces two private methods of dagster-dbt; if a new dagster-dbt renames
+    them, the overrides would silently do nothing: this fails instead."""
+    from dagster_dbt import DbtCliResource
+
+    from dagster_project.transform import FastStartDbtCliResource, dbt_executable, dbt_project
+
+    assert hasattr(DbtCliResource, "_cli_version") and hasattr(DbtCliResource, "_initialize_dbt_core_adapter")
+    fast = FastStartDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
+    assert str(fast._cli_version).startswith("1.11.") and fast._initialize_dbt_core_adapter(["build"]) is None
