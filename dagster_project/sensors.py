@@ -32,6 +32,10 @@ def mirror_state(sources, mirror) -> dict[str, str]:
     return state
 
 
+def _mirror_is_set(settings: Settings) -> bool:
+    return settings.mirror is not None and settings.mirror.is_dir()
+
+
 def build_mirror_sensor(job_name: str) -> dg.SensorDefinition:
     @dg.sensor(name="mirror_files_changed", job_name=job_name, minimum_interval_seconds=60,
                default_status=dg.DefaultSensorStatus.STOPPED,
@@ -39,7 +43,7 @@ def build_mirror_sensor(job_name: str) -> dg.SensorDefinition:
                            "requests a refresh of their family's pull asset and everything downstream.")
     def _sensor(context: dg.SensorEvaluationContext):
         settings = Settings.from_env()
-        if settings.mirror is None or not settings.mirror.is_dir():
+        if not _mirror_is_set(settings):
             return dg.SkipReason("TOTALPLACE_MIRROR is not set to a folder")
         sources = load_manifest()
         now = mirror_state(sources, settings.mirror)
@@ -101,7 +105,7 @@ def build_mirror_schedule(job_name: str) -> dg.ScheduleDefinition:
                              "that no longer match the manifest's sha256 or that no manifest row lists.")
     def _schedule(context: dg.ScheduleEvaluationContext):
         settings = Settings.from_env()
-        if settings.mirror is None or not settings.mirror.is_dir():
+        if not _mirror_is_set(settings):
             return dg.SkipReason("TOTALPLACE_MIRROR is not set to a folder")
         sources = load_manifest()
         found = compare_with_landed(sources, settings.mirror, settings.data_dir)
