@@ -92,6 +92,7 @@ def _build(args) -> int:
     from .instance import project_instance
     from .partitions import YEARLY_RAW_TABLES, financial_years
     from .publish import failed_path, working_path
+    from .publish_asset import blocking_failures
     from .resources import AFTER_RUN, PUBLISH_KEY
     from .settings import Settings
 
@@ -143,8 +144,8 @@ def _build(args) -> int:
     elapsed = time.perf_counter() - t0
     print(f"  [{elapsed:5.1f}s] run {result.run_id} finished", flush=True)
     evaluations = result.get_asset_check_evaluations()
-    failed_checks = [e for e in evaluations if not e.passed and e.severity != dg.AssetCheckSeverity.WARN]
-    warned = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.WARN]
+    failed_checks = blocking_failures(evaluations)
+    warned = [e for e in evaluations if not e.passed and e not in failed_checks]
     published = any(e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key == PUBLISH_KEY
                     for e in result.all_events)
     from .gate_report import failing_rows

@@ -84,12 +84,13 @@ def compare_with_landed(sources, mirror, data_dir) -> dict[str, list[str]]:
         listed.add(in_mirror.resolve())
         if not in_mirror.is_file():
             continue
+        if sha256_of(in_mirror) != s.sha256:
+            out["mismatched"].append(s.source_id)
+            continue
         landed = landed_path(s, data_dir)
-        if landed.is_file() and landed.stat().st_size == in_mirror.stat().st_size and sha256_of(landed) == s.sha256:
-            if sha256_of(in_mirror) == s.sha256:
-                continue
-        digest = sha256_of(in_mirror)
-        (out["new"] if digest == s.sha256 else out["mismatched"]).append(s.source_id)
+        if not (landed.is_file() and landed.stat().st_size == in_mirror.stat().st_size
+                and sha256_of(landed) == s.sha256):
+            out["new"].append(s.source_id)
     skip = {"SHA256SUMS", "SOURCES.md", "README.md"}
     out["unlisted"] = sorted(str(p.relative_to(mirror)) for p in mirror.rglob("*")
                              if p.is_file() and p.resolve() not in listed and p.name not in skip
