@@ -19,6 +19,16 @@ import dagster as dg
 from .manifest import Source, load_manifest
 
 YEARLY_RAW_TABLES = ("revenue_outturn_rs",)
+# Multi-year files that are a year's local government return where no yearly file exists (the
+# derived revenue outturn series is the only source for 2018-19 to 2020-21): their years are
+# partitions too, although the file is read whole.
+MULTI_YEAR_RETURN_TABLES = ("derived_revenue_outturn",)
+
+
+def _expand(span: str) -> list[str]:
+    """'2017-18..2020-21' -> ['2017-18', '2018-19', '2019-20', '2020-21']."""
+    first, last = (int(p[:4]) for p in span.split(".."))
+    return [f"{y}-{str(y + 1)[2:]}" for y in range(first, last + 1)]
 
 
 def yearly_sources(sources: list[Source]) -> list[Source]:
@@ -31,6 +41,9 @@ def financial_years(sources: list[Source] | None = None) -> list[str]:
     bad = sorted(y for y in years if ".." in y or len(y) != 7)
     if bad:
         raise ValueError(f"seeds/sources.csv: yearly sources must each cover one financial year (YYYY-YY); got {bad}")
+    for s in sources:
+        if s.raw_table.removeprefix("raw.") in MULTI_YEAR_RETURN_TABLES:
+            years.update(_expand(s.financial_years))
     return sorted(years)
 
 

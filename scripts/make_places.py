@@ -5,7 +5,8 @@ purpose. Run after `totalplace build`: python scripts/make_places.py
 from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 import duckdb, csv
-con = duckdb.connect(str(ROOT / 'warehouse' / 'totalplace.duckdb'), read_only=True)
+import sys
+con = duckdb.connect(sys.argv[1] if len(sys.argv) > 1 else str(ROOT / 'warehouse' / 'totalplace.duckdb'), read_only=True)
 q = lambda s, p=None: con.execute(s, p or []).fetchall()
 districts = q("select distinct area_code, area_name from raw.ons_district_population where country='E' order by 1")
 codes = {c for c, _ in districts}
@@ -48,6 +49,31 @@ for pid, pname, ds in NAMED:
                        description=pname + ": " + ", ".join(name[d] for d in ds) + "."))
     members += [dict(place_id=pid, lad_code=d) for d in ds]
     print(pid, len(ds), [name[d] for d in ds])
+# April-2023 districts that are not 2018 districts (the 2019-2023 reorganisations): each a place in every
+# year, made of its 2018 predecessors, found by following mySociety's replaced-by chain (raw.geo_la_current)
+auth = {r[0]: r[1:] for r in q("select authority_code, gss_code, end_date, replaced_by, nice_name from raw.geo_la_current where nation = 'England'")}
+by_gss = {v[0]: k for k, v in auth.items() if v[0]}
+def current(code):
+    a = by_gss[code]
+    while auth[a][1]:
+        nxt = auth[a][2].split(",")
+        assert len(nxt) == 1, (code, nxt)
+        a = nxt[0]
+    return auth[a][0], auth[a][3]
+d2023 = {c for (c,) in q("select distinct area_code from raw.ons_district_population_2023 where area_code like 'E%' and geography in ('Unitary Authority', 'Metropolitan District', 'London Borough', 'Non-metropolitan District')")}
+new = {}
+for c, _ in districts:
+    code, nm = current(c)
+    assert code in d2023, (c, code)
+    if code not in codes:
+        new.setdefault((code, nm), []).append(c)
+for (code, nm), ds in sorted(new.items()):
+    places.append(dict(place_id=code, place_name=nm, place_kind="district_2023",
+                       description=f"The April-2023 district {nm} ({code}), in every year the sum of its 2018 predecessors: "
+                                   + ", ".join(name[d] for d in ds) + "."))
+    members += [dict(place_id=code, lad_code=d) for d in ds]
+    print(code, nm, [name[d] for d in ds])
+assert len(d2023) == len({current(c)[0] for c, _ in districts}) == 296
 for fn, rows in (("places", places), ("place_districts", members)):
     with open(ROOT / 'seeds' / f'{fn}.csv', 'w', newline='') as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator='\n'); w.writeheader(); w.writerows(rows)

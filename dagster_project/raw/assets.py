@@ -16,11 +16,11 @@ from ..partitions import YEARLY_RAW_TABLES, partition_years, year_partitioning
 from ..pull import landed_path, pull, sha256_of
 from ..resources import TotalplaceConfig
 from ..warehouse import write_raw_table
-from . import cofog, cra, indicators, la_returns, ons, public_bodies
+from . import cofog, cra, derived, indicators, la_returns, ons, public_bodies
 from .tabular import ParseResult, SourceFormatError
 
 PARSERS: dict[str, Callable[[Path, Source], ParseResult]] = {
-    **cra.TABLES, **indicators.TABLES, **la_returns.TABLES, **ons.TABLES, **cofog.TABLES, **public_bodies.TABLES}
+    **cra.TABLES, **derived.TABLES, **indicators.TABLES, **la_returns.TABLES, **ons.TABLES, **cofog.TABLES, **public_bodies.TABLES}
 
 
 def raw_tables(sources: list[Source]) -> dict[str, list[Source]]:
@@ -93,6 +93,10 @@ def raw_asset(table: str, sources: list[Source], partitioning: dict | None = Non
         if years is not None:
             context.log.info(f"raw.{table}: financial year(s) {', '.join(years)}: "
                              f"{', '.join(s.file_name for s in chosen)}")
+        if not chosen:  # e.g. 2018-19 to 2020-21: no yearly file, the derived series holds the year
+            context.log.info(f"raw.{table}: no file for {', '.join(years or [])}; the table is left as it is")
+            return dg.MaterializeResult(metadata={"row_count": 0, "rejected_rows": 0,
+                                                  "note": "no yearly file for this partition"})
         result, hashes = parse_sources(table, chosen, totalplace.data_path)
         counts = write_raw_table(totalplace.warehouse_path, table, result, [s.source_id for s in chosen],
                                  hashes, only_sources=years is not None)

@@ -1,6 +1,6 @@
 """HM Treasury Country and Regional Analysis (PESA) databases -> raw.cra.
 
-All vintages (CRA 2010 chapters 9 and 10, CRA 2014, CRA 2018) in one long table: one row per
+All vintages (CRA 2010 chapters 9 and 10, CRA 2014, CRA 2018 to CRA 2025) in one long table: one row per
 published row and financial year, with the value in its *published* unit (recorded in ``unit``;
 the 2010 vintage is GBP million, later ones GBP thousand). Nothing is harmonised here: labels,
 spellings and sector codes are as published; staging does the rest.
@@ -30,7 +30,7 @@ FIELDS = [
     Field("cap_or_cur", (r"^cap or cur$",)),
     Field("sector", (r"^cg, lg or pc", r"^cg, lg, pc")),
     Field("allocated_by", (r"^allocated by hmt or dept",), required=False),
-    Field("region", (r"^nuts 1 region$", r"^nuts region$")),
+    Field("region", (r"^nuts 1 region$", r"^nuts region$", r"^itl1? region$")),  # ITL from CRA 2022
     Field("country", (r"^country$",), required=False),
 ]
 YEAR = re.compile(r"^(\d{4})-(\d{2})$")

@@ -6,7 +6,17 @@ RA (budget) workbooks, 2007-08 to 2017-18, whatever the year's layout:
 * 2007-08, 2008-09: sheets "Net current expenditure (col 1)", "Capital charges (col 2)", "Net total cost (col 3)";
 * 2009-10 to 2014-15: sheets "RS LA Data YYYY-YY (1)", "(2)", "(3)"; E-codes only until 2013-14;
 * 2015-16 to 2017-18: one sheet "RS LA Data YYYY-YY" with E-code, ONS code and line numbers above the header;
-* RO3 2008-09: labels stacked over five header rows.
+* RO3 2008-09: labels stacked over five header rows;
+* RS 2023-24 (ODS): sheet "RS_LA_Data_2023-24", hidden rows of variable codes and line numbers above
+  the header; a Notes column ("M": no return received) and cells "[x]" for a non-submitter;
+* RSX 2021-22 (CSV export with a UTF-8 BOM, numbers as text with thousands separators), 2022-23 and
+  2024-25 (ODS): the service expenditure summary, 14 service lines x 7 measures; each column label is
+  "<service line> - <measure> (Cn)", so the measure is per column, and the line number is read from
+  the hidden variable code above it ("C7R190") where the file has one.
+
+An authority flagged "M" in the Notes column did not submit: its rows are kept with
+``return_status = 'not_submitted'`` (values NULL), so the count can fill it by its written rule
+instead of counting nothing.
 
 Output is long: one row per authority row and service column, with the line number (where the
 sheet prints one), the column label as published, the measure the sheet holds and the value in
@@ -29,10 +39,13 @@ ID_FIELDS = [
     Field("authority_name", (r"^local authority$", r"^authority$")),
     Field("region", (r"^region$",), required=False),
     Field("authority_class", (r"^class$",)),
+    Field("notes", (r"^notes$",), required=False),
+    Field("detailed_class", (r"^detailed class$",), required=False),
+    Field("certified", (r"^certifi(ed|cation)$",), required=False),
 ]
 ECODE = re.compile(r"^E\d{4}$")
 SHEETS = {
-    "rs": [r"^rs la data", r"^(net current expenditure|capital charges|net total cost) \(col \d\)$"],
+    "rs": [r"^rsx? ?_?la_? ?data", r"^rsx_\d{4}-\d{2}_data_by_la", r"^(net current expenditure|capital charges|net total cost) \(col \d\)$"],
     "ro3": [r"^ro3 la data"],
     "ra": [r"^ra la data"],
 }
@@ -43,19 +56,28 @@ MEASURES = [
     ("net_total_cost", r"net total cost"),
     ("budget_net_current_expenditure", r"net current expenditure|budget"),
 ]
+# RSX column labels: "<service line> - <measure> (Cn...)"; the measure names of the RSX summary
+RSX_LABEL = re.compile(r"^(?P<line>.+?)\s*-\s*(?P<measure>employees|running expenses|total expenditure|"
+                       r"sales, fees and charges|other income.*?|total income|net current expenditure)\s*\(c\d", re.I)
+RSX_CODE = re.compile(r"^C(\d)R(\d{3})$")
+NOT_SUBMITTED = "M"
 SUMMARY_LABEL = re.compile(r"england|total|breakdown|boroughs|districts|authorities|counties|class|region", re.I)
 FLAG_WORDS = {"yes", "no"}
 UNIT_RX = re.compile(r"£\s*(thousand|thous|million|m\b|000)", re.I)
 
 
 def _kind(source: Source) -> str:
-    return source.source_id.split("_", 1)[0]
+    kind = source.source_id.split("_", 1)[0]
+    return "rs" if kind == "rsx" else kind  # RSX is the service-line part of the RS summary
 
 
 def _measure(rows: list[list[Any]], header_row: int, sheet: str, kind: str) -> str:
     title = " ".join(norm(c) for r in rows[:header_row] for c in r[:3] if to_text(c))
     if kind == "ro3":
         return "service_detail"
+    codes = " ".join(str(c) for r in rows[:header_row] for c in r if isinstance(c, str))
+    if kind == "rs" and re.search(r"\bRS-\w+-net-exp\b", codes):  # RS 2023-24: variable codes "RS-edu-net-exp"
+        return "net_current_expenditure"
     for name, rx in MEASURES:
         if re.search(rx, title) or re.search(rx, norm(sheet)):
             return name if kind == "rs" else f"budget_{name}".replace("budget_budget_", "budget_")
@@ -95,11 +117,15 @@ def _labels(rows: list[list[Any]], header_row: int, depth: int, first_value_col:
         block = None
         for j in range(first_value_col, width):
             cell = above[j] if j < len(above) else None
-            if isinstance(cell, str) and cell.strip():
+            if isinstance(cell, str) and cell.strip() and not re.fullmatch(r"[\d.]+", cell.strip()):  # CSV: numbers are text
                 block = " ".join(cell.split())
             if block and j in labels:
                 labels[j] = f"{block}: {labels[j]}"
     lines: dict[int, int] = {}
+    for r in rows[max(0, header_row - 6):header_row]:  # hidden variable codes like "C7R190" (RSX, RS 2023-24)
+        codes = {j: RSX_CODE.match(str(r[j]).strip()) for j in labels if j < len(r)}
+        if sum(1 for m in codes.values() if m) >= max(3, len(labels) // 2):
+            return labels, {j: int(m.group(2)) for j, m in codes.items() if m}
     if header_row > 0:
         above = rows[header_row - 1]
         nums = {j: above[j] for j in labels if j < len(above) and isinstance(above[j], (int, float))
@@ -121,14 +147,32 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
         ids = header.columns
         first_value_col = max(ids.values()) + 1
         labels, lines = _labels(rows, header.row_index, LABEL_DEPTH[kind], first_value_col)
+        measures = {}
+        for j, label in list(labels.items()):  # RSX: the measure is per column
+            m = RSX_LABEL.match(label)
+            if m:
+                labels[j] = " ".join(m.group("line").split())
+                measures[j] = re.sub(r"\W+", "_", m.group("measure").split(" [")[0].strip().lower()).strip("_")
+        for j, label in list(labels.items()):  # a column whose label is the measure alone (RSX 2021-22,
+            m = RSX_LABEL.match(f"? - {label}")  # line 590): its line is its code's, named as its neighbours
+            same_line = [k for k in measures if j in lines and lines.get(k) == lines[j]]
+            if m and j not in measures and same_line:
+                labels[j] = labels[same_line[0]]
+                measures[j] = re.sub(r"\W+", "_", m.group("measure").split(" [")[0].strip().lower()).strip("_")
         guard = DuplicateGuard(result, source_id=source.source_id, source_file=path.name, sheet=sheet, key_name="E-code")
         kept = skipped = 0
+        second_table = False
         for i in range(header.row_index + 1, len(rows)):
             row = rows[i]
             rn = i + 1
             if row_is_blank(row):
                 continue
             ecode = to_text(row[ids["ecode"]])
+            # RS 2023-24 and RSX: a second table (class totals) under the authorities repeats the header
+            second_table = second_table or norm(ecode) == header.cells[ids["ecode"]]
+            if second_table:
+                skipped += 1
+                continue
             values = row[first_value_col:]
             if ecode is None or not ECODE.match(ecode):
                 has_numbers = any(isinstance(v, (int, float)) for v in values)
@@ -148,6 +192,7 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
                 continue
             meta = {name: to_text(row[j]) if j < len(row) else None for name, j in ids.items()}
             meta = {k: (None if v is not None and v.lower() in MISSING_MARKERS else v) for k, v in meta.items()}
+            status = "not_submitted" if meta.get("notes") == NOT_SUBMITTED else "submitted"
             for j in range(first_value_col, len(row)):
                 cell = row[j]
                 if j not in labels:
@@ -167,10 +212,11 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
                         continue
                 result.records.append({
                     "source_id": source.source_id, "source_file": path.name, "sheet": sheet, "row_number": rn,
-                    "column_letter": col_letter(j), "financial_year": year, "measure": measure,
+                    "column_letter": col_letter(j), "financial_year": year, "measure": measures.get(j, measure),
                     "ecode": ecode, "ons_code": meta.get("ons_code"), "authority_name": meta["authority_name"],
                     "authority_class": meta["authority_class"], "region": meta.get("region"),
                     "line_number": lines.get(j), "line_label": labels[j], "value_gbp_thousand": value, "value_text": text,
+                    "return_status": status,
                 })
             kept += 1
         if kept == 0:

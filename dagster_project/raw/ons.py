@@ -81,6 +81,18 @@ def parse_area_population(path: Path, source: Source) -> ParseResult:
     return result
 
 
+def parse_district_population_2023(path: Path, source: Source) -> ParseResult:
+    """mye23tablesew.xlsx, sheet MYE4: every England and Wales area on April-2023 boundaries (countries,
+    regions, counties, 296 English districts), population mid-2011..mid-2023, revised after Census 2021."""
+    result = ParseResult()
+    sheet = find_sheet(path, [r"^mye4$"])[0]
+    _wide_population(read_sheet(path, sheet), source=source, path=path, sheet=sheet, label="mid_year",
+                     id_fields=[Field("area_code", (r"^code$",)), Field("area_name", (r"^name$",)),
+                                Field("geography", (r"^geography$",))],
+                     value_col=re.compile(r"^mid-(\d{4})$"), result=result)
+    return result
+
+
 MYE2_SHEETS = {r"^mye2 ?- ?all$": "persons", r"^mye2 ?- ?males$": "male", r"^mye2 ?- ?females$": "female"}
 
 
@@ -144,6 +156,11 @@ GEOGRAPHY_KEYS: dict[str, list[Column]] = {
     "geo_lsoa_ccg17": [Column("lsoa_code", (r"^lsoa11cd$",), "code", pattern=AREA_CODE),
                        Column("ccg_code", (r"^ccg17cd$",), "code", pattern=AREA_CODE),
                        Column("lad_code", (r"^lad17cd$",), "code", pattern=AREA_CODE)],
+    # mySociety's register (not ONS): three-letter authority codes, GSS codes, start/end dates, successors
+    "geo_la_current": [Column("authority_code", (r"^local-authority-code$",), "code", pattern=r"[A-Z]{2,6}"),
+                       Column("gss_code", (r"^gss-code$",), "code", required=False, pattern=AREA_CODE),
+                       Column("end_date", (r"^end-date$",), required=False),
+                       Column("replaced_by", (r"^replaced-by$",), required=False)],
     "geo_ecode_lookup": [Column("ecode", (r"^ecode$",), "code", pattern=r"E\d{4}"),
                          Column("ons_code", (r"^ons_code$",), "code", required=False, pattern=AREA_CODE)],
 }
@@ -151,7 +168,8 @@ GEOGRAPHY_KEYS: dict[str, list[Column]] = {
 GEOGRAPHY_KEY = {"geo_la_codes": "lad_code", "geo_utla_codes": "utla_code", "geo_region_codes": "region_code",
                  "geo_cauth_codes": "cauth_code", "geo_lsoa_imd2019": "lsoa_code", "geo_lad17_police_force": "lad_code",
                  "geo_lad17_fire_authority": "lad_code", "geo_lsoa_ward17": "lsoa_code", "geo_lsoa_ccg17": "lsoa_code",
-                 "geo_wd12_lad12": "ward_code", "geo_lad12_cty12": "lad_code", "geo_ecode_lookup": "ecode"}
+                 "geo_wd12_lad12": "ward_code", "geo_lad12_cty12": "lad_code", "geo_ecode_lookup": "ecode",
+                 "geo_la_current": "authority_code"}
 
 
 def parse_geography(path: Path, source: Source) -> ParseResult:
@@ -165,6 +183,8 @@ def parse_geography(path: Path, source: Source) -> ParseResult:
     return result
 
 
-TABLES = {"ons_district_population": parse_district_population, "ons_area_population": parse_area_population,
+TABLES = {"ons_district_population": parse_district_population,
+          "ons_district_population_2023": parse_district_population_2023,
+          "ons_district_population_2020_codes": parse_district_population, "ons_area_population": parse_area_population,
           "ons_population_by_age": parse_population_by_age, "ons_small_area_population": parse_small_area_population,
           **{sid: parse_geography for sid in GEOGRAPHY_KEYS}}

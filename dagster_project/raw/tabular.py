@@ -21,7 +21,8 @@ from typing import Any, Iterable, Sequence
 
 import python_calamine
 
-MISSING_MARKERS = {"", "-", "–", "—", "…", "...", "..", ".", "n/a", "na", "x", ":", "*"}
+# "[x]" (not available) and "[z]" (not applicable) are the markers of the GSS style used since 2021
+MISSING_MARKERS = {"", "-", "–", "—", "…", "...", "..", ".", "n/a", "na", "x", ":", "*", "[x]", "[z]"}
 
 
 class SourceFormatError(ValueError):
@@ -57,10 +58,15 @@ def col_letter(idx: int) -> str:
 
 # ---------------------------------------------------------------- reading
 def sheet_names(path: Path) -> list[str]:
+    """A workbook's sheets; a CSV file is one sheet named after the file (without .csv)."""
+    if path.suffix.lower() == ".csv":
+        return [path.stem]
     return list(python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names)
 
 
 def read_sheet(path: Path, sheet: str) -> list[list[Any]]:
+    if path.suffix.lower() == ".csv":
+        return read_csv(path)
     wb = python_calamine.CalamineWorkbook.from_path(str(path))
     if sheet not in wb.sheet_names:
         raise SourceFormatError(f"sheet not found; the workbook has {wb.sheet_names}", file=path.name, sheet=sheet)

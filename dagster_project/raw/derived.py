@@ -1,0 +1,83 @@
+"""Third-party derived files -> raw.derived_revenue_outturn.
+
+``council_spending.json`` (arcadesproject/council-spending-visualiser) is NOT a publisher's file: a
+renamed subset of MHCLG's revenue outturn time series, one object per authority and year ending
+(``year_ending`` 201803 = 2017-18), with the net current expenditure of 13 services and their
+``Total`` in GBP thousand. It is the only source here for 2018-19 to 2020-21. Every row keeps the
+manifest's ``origin`` (``third_party_derived``) so what is built on it can say so.
+
+One output row per object and service; ``row_number`` is the object's 1-based position in the JSON
+array (the "row" of the file). A total that is null marks an authority without a return that year
+(``return_status = 'not_submitted'``). A repeated (year, authority) is quarantined naming both rows.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from ..manifest import Source
+from .tabular import DuplicateGuard, NotANumber, ParseResult, SourceFormatError, to_number, to_text
+
+ID_KEYS = ("year_ending", "ONS_code", "LA_name")
+SERVICES = ("Education", "Highways_Transport", "Children_Social_Care", "Adult_Social_Care", "Public_Health",
+            "Housing", "Culture", "Environment", "Planning", "Police", "Fire_Rescue", "Central_Services", "Other",
+            "Total")
+YEAR_ENDING = re.compile(r"^(\d{4})03$")
+
+
+def _financial_year(year_ending: object) -> str | None:
+    m = YEAR_ENDING.match(str(year_ending).strip())
+    if not m:
+        return None
+    end = int(m.group(1))
+    return f"{end - 1}-{str(end)[2:]}"
+
+
+def parse_council_spending(path: Path, source: Source) -> ParseResult:
+    result = ParseResult()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise SourceFormatError(f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
+                                file=path.name, row=exc.lineno) from None
+    if not isinstance(data, list) or not data or not isinstance(data[0], dict):
+        raise SourceFormatError("expected a JSON array of objects (one per authority and year)", file=path.name)
+    missing = [k for k in (*ID_KEYS, *SERVICES) if k not in data[0]]
+    if missing:
+        raise SourceFormatError(f"the first object lacks the keys {missing}; it has {sorted(data[0])}",
+                                file=path.name, row=1)
+    guard = DuplicateGuard(result, source_id=source.source_id, source_file=path.name, sheet=None,
+                           key_name="year_ending+ONS_code")
+    kept = 0
+    for rn, obj in enumerate(data, start=1):
+        year = _financial_year(obj.get("year_ending"))
+        code = to_text(obj.get("ONS_code"))
+        if year is None or code is None:
+            result.reject(source_id=source.source_id, source_file=path.name, sheet=None, row_number=rn,
+                          column="year_ending" if year is None else "ONS_code",
+                          value=obj.get("year_ending") if year is None else code,
+                          reason="year_ending is not YYYY03" if year is None else "ONS_code is empty")
+            continue
+        if guard.is_duplicate((obj["year_ending"], code), rn):
+            continue
+        status = "not_submitted" if obj.get("Total") is None else "submitted"
+        for service in SERVICES:
+            try:
+                value = to_number(obj.get(service))
+            except NotANumber:
+                result.reject(source_id=source.source_id, source_file=path.name, sheet=None, row_number=rn,
+                              column=service, value=obj.get(service), reason="value is not a number")
+                continue
+            result.records.append({
+                "source_id": source.source_id, "source_file": path.name, "sheet": "", "row_number": rn,
+                "column_name": service, "financial_year": year, "ons_code": code,
+                "authority_name": to_text(obj.get("LA_name")), "value_gbp_thousand": value,
+                "return_status": status, "origin": source.origin})
+        kept += 1
+    result.stat(source_id=source.source_id, source_file=path.name, sheet="", header_row=0, data_rows=kept,
+                skipped_rows=0)
+    return result
+
+
+TABLES = {"derived_revenue_outturn": parse_council_spending}
