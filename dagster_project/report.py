@@ -33,7 +33,8 @@ METHODS = {"actual": "Actual: the authority's own outturn return for this area",
            "actual_return": "Actual: the body's own figure from a partner return (totalplace template)",
            "transfer_removed": "Transfer removed: money a returning body said another counted body funded",
            "apportioned_indicator": "Apportioned by an indicator",
-           "apportioned_population": "Apportioned by population (last resort)"}
+           "apportioned_population": "Apportioned by population (last resort)",
+           "imputed_not_submitted": "Imputed: an authority that made no return that year, carried from its nearest year"}
 
 
 def _signed(gbp: float, scale: float = 1e6, unit: str = "m", digits: int = 1) -> str:

@@ -28,7 +28,7 @@ def fct_place_spend_suite() -> gx.ExpectationSuite:
     s.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="cofog_group", regex=r"^(0[1-9]|10)\.\d$"))
     s.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="sector", value_set=["CG", "LG", "PC"]))
     s.add_expectation(gxe.ExpectColumnValuesToBeInSet(
-        column="method", value_set=["actual", "actual_return", "apportioned_indicator", "apportioned_population", "transfer_removed"]))
+        column="method", value_set=["actual", "actual_return", "apportioned_indicator", "apportioned_population", "imputed_not_submitted", "transfer_removed"]))
     s.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="financial_year", regex=r"^20\d\d-\d\d$"))
     return s
 

@@ -3,9 +3,16 @@
 -- indicator that the policy seed apportionment_indicators names for the stream (method
 -- apportioned_indicator), or its population share where the policy says population (method
 -- apportioned_population). The population-only figure of every row is kept beside it.
--- [rule: indicator_rule] [rule: population_last_resort_rule] [rule: lg_capital_rule]
+-- Local government lines a year's return lacks (int_lg_lines_filled) are shared the same way and keep
+-- their fill_rule. [rule: indicator_rule] [rule: population_last_resort_rule] [rule: lg_capital_rule]
+-- [rule: lg_fill_rule]
 with cra as (
-    select * from {{ ref('int_cra_groups_split') }}
+    select *, cast(null as varchar) as fill_rule from {{ ref('int_cra_groups_split') }}
+    union all by name
+    select region_code, financial_year, cofog_division, cofog_group, sector, cap_or_cur, department, organisation,
+           source_id, amount_gbp, 'published' as cofog_group_basis, fill_rule
+    from {{ ref('int_lg_lines_filled') }}
+    where amount_gbp > 0
 ),
 
 policy as (
@@ -29,6 +36,7 @@ regional as (
         department,
         coalesce(organisation, department) as organisation,
         source_id,
+        fill_rule,
         sum(amount_gbp) as amount_gbp
     from cra
     group by all
@@ -68,6 +76,7 @@ final as (
              else 'apportioned_indicator' end as method,
         matched.indicator_id,
         matched.cofog_group_basis,
+        matched.fill_rule,
         matched.amount_gbp * shares.region_share as amount_gbp,
         matched.amount_gbp * by_population.region_share as population_only_gbp
     from matched

@@ -1,16 +1,23 @@
 -- CRA rows used for the count: for each financial year, the latest vintage that publishes it by
--- region. [rule: vintage_rule]
+-- region (CRA 2025 wins over CRA 2024 ... over CRA 2010), in the sectors seed cra_sectors counts
+-- (never BOE or PSP, the debt interest of the Bank of England and of public sector pensions).
+-- [rule: vintage_rule] [rule: cra_sectors_rule]
 with cra as (
     select * from {{ ref('stg_hmt__cra') }}
 ),
 
+sectors as (
+    select sector from {{ ref('cra_sectors') }} where counted
+),
+
 eligible as (
     select
-        *,
-        case source_id when 'cra_2018' then 3 when 'cra_2014' then 2 when 'cra_2010_ch9' then 1 end as vintage_rank
+        cra.*,
+        cast(regexp_extract(cra.source_id, '^cra_(\d{4})', 1) as integer) as vintage_rank
     from cra
-    where source_id in ('cra_2018', 'cra_2014', 'cra_2010_ch9')  -- ch.10 is England-level detail of ch.9: never also counted
-      and not (source_id = 'cra_2010_ch9' and financial_year = '2010-11')  -- plans, not outturn
+    inner join sectors on sectors.sector = cra.sector
+    where cra.source_id <> 'cra_2010_ch10'  -- ch.10 is England-level detail of ch.9: never also counted
+      and not (cra.source_id = 'cra_2010_ch9' and cra.financial_year = '2010-11')  -- plans, not outturn
 ),
 
 latest as (

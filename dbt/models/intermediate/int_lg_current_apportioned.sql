@@ -1,12 +1,14 @@
 -- Local government current spending per district and year from the revenue returns.
 -- [rule: lg_from_returns_rule] [rule: transfers_rule] [rule: multi_district_rule]
+-- [rule: not_submitted_rule] [rule: derived_source_rule]
+-- An authority that did not submit in a year is counted from its nearest year with a return, scaled
+-- by the change in England's counted spending of the authorities that returned in both years (method
+-- imputed_not_submitted): never zero.
 -- Incremental by financial year (macro delete_selected_years): a one-year run replaces that year's rows.
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
           pre_hook="{{ delete_selected_years() }}") }}
 with returns as (
-    select * from {{ ref('stg_mhclg__rs_returns') }}
-    where measure = 'net_current_expenditure'
-      and {{ selected_years('financial_year') }}
+    select * from {{ ref('int_lg_returns_unioned') }}
 ),
 
 crosswalk as (
@@ -24,8 +26,9 @@ population as (
 counted as (
     select
         returns.source_id,
+        returns.source_origin,
         returns.financial_year,
-        returns.ecode,
+        returns.authority_key,
         returns.authority_name,
         crosswalk.cofog_division,
         nullif(crosswalk.cofog_group, '') as cofog_group,
@@ -33,16 +36,72 @@ counted as (
     from returns
     inner join crosswalk on crosswalk.line_label = returns.line_label_key
     where crosswalk.treatment in ('service', 'housing_benefit', 'parish_precept')
+      and returns.return_status = 'submitted'
     group by all
+),
+
+authority_years as (
+    select authority_key, financial_year, sum(amount_gbp) as amount_gbp from counted group by all
+),
+
+-- authorities flagged as not submitted in a year, with no counted row that year
+missing as (
+    select distinct returns.authority_key, returns.financial_year, returns.authority_name
+    from returns
+    where returns.return_status = 'not_submitted'
+      and not exists (select 1 from authority_years
+                      where authority_years.authority_key = returns.authority_key
+                        and authority_years.financial_year = returns.financial_year)
+),
+
+-- the nearest year with a return (the earlier on a tie)
+donors as (
+    select missing.authority_key, missing.financial_year, missing.authority_name, authority_years.financial_year as donor_year
+    from missing
+    inner join authority_years on authority_years.authority_key = missing.authority_key
+    qualify row_number() over (
+        partition by missing.authority_key, missing.financial_year
+        order by abs(cast(left(authority_years.financial_year, 4) as integer) - cast(left(missing.financial_year, 4) as integer)),
+                 authority_years.financial_year) = 1
+),
+
+factors as (
+    select pairs.financial_year, pairs.donor_year, sum(now_.amount_gbp) / nullif(sum(then_.amount_gbp), 0) as factor
+    from (select distinct financial_year, donor_year from donors) as pairs
+    inner join authority_years as now_ on now_.financial_year = pairs.financial_year
+    inner join authority_years as then_ on then_.financial_year = pairs.donor_year and then_.authority_key = now_.authority_key
+    group by all
+),
+
+imputed as (
+    select
+        counted.source_id,
+        counted.source_origin,
+        donors.financial_year,
+        counted.authority_key,
+        donors.authority_name,
+        counted.cofog_division,
+        counted.cofog_group,
+        counted.amount_gbp * factors.factor as amount_gbp,
+        'carried from ' || donors.donor_year || ' x ' || round(factors.factor, 4) as fill_rule
+    from donors
+    inner join counted on counted.authority_key = donors.authority_key and counted.financial_year = donors.donor_year
+    inner join factors on factors.financial_year = donors.financial_year and factors.donor_year = donors.donor_year
+),
+
+spending as (
+    select *, cast(null as varchar) as fill_rule from counted
+    union all
+    select * from imputed
 ),
 
 shares as (
     select
-        coverage.ecode,
+        coverage.authority_key,
         coverage.lad_code,
         coverage.n_districts,
         population.financial_year,
-        population.population / sum(population.population) over (partition by coverage.ecode, population.financial_year) as share
+        population.population / sum(population.population) over (partition by coverage.authority_key, population.financial_year) as share
     from coverage
     inner join population on population.lad_code = coverage.lad_code
 ),
@@ -50,18 +109,22 @@ shares as (
 final as (
     select
         shares.lad_code,
-        counted.financial_year,
-        counted.cofog_division,
-        counted.cofog_group,
+        spending.financial_year,
+        spending.cofog_division,
+        spending.cofog_group,
         'LG' as sector,
         'Local government' as department,
-        counted.authority_name as organisation,
-        counted.ecode,
-        counted.source_id,
-        case when shares.n_districts = 1 then 'actual' else 'apportioned_population' end as method,
-        counted.amount_gbp * shares.share as amount_gbp
-    from counted
-    inner join shares on shares.ecode = counted.ecode and shares.financial_year = counted.financial_year
+        spending.authority_name as organisation,
+        spending.authority_key as ecode,
+        spending.source_id,
+        spending.source_origin,
+        case when spending.fill_rule is not null then 'imputed_not_submitted'
+             when shares.n_districts = 1 then 'actual' else 'apportioned_population' end as method,
+        spending.fill_rule,
+        spending.amount_gbp * shares.share as amount_gbp
+    from spending
+    inner join shares on shares.authority_key = spending.authority_key and shares.financial_year = spending.financial_year
+    where {{ selected_years('spending.financial_year') }}
 )
 
 select * from final

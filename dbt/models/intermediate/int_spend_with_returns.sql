@@ -10,12 +10,12 @@ with estimates as (
     -- population (indicator population); its population-only figure is itself
     select lad_code, financial_year, cofog_division, cofog_group, sector, department, organisation, source_id, method,
            case when method = 'apportioned_population' then 'population' end as indicator_id,
-           cast(null as varchar) as cofog_group_basis, amount_gbp, amount_gbp as population_only_gbp
+           cast(null as varchar) as cofog_group_basis, fill_rule, amount_gbp, amount_gbp as population_only_gbp
     from {{ ref('int_lg_current_apportioned') }}
     where {{ selected_years('financial_year') }}
     union all
     select lad_code, financial_year, cofog_division, cofog_group, sector, department, organisation, source_id, method,
-           indicator_id, cofog_group_basis, amount_gbp, population_only_gbp
+           indicator_id, cofog_group_basis, fill_rule, amount_gbp, population_only_gbp
     from {{ ref('int_cra_apportioned') }}
     where {{ selected_years('financial_year') }}
 ),
@@ -100,7 +100,7 @@ kept as (
     select
         estimates.lad_code, estimates.financial_year, estimates.cofog_division, estimates.cofog_group,
         estimates.sector, estimates.department, estimates.organisation, estimates.source_id, estimates.method,
-        estimates.indicator_id, estimates.cofog_group_basis,
+        estimates.indicator_id, estimates.cofog_group_basis, estimates.fill_rule,
         estimates.amount_gbp * coalesce(factors.others_factor, 1) as amount_gbp,
         estimates.population_only_gbp * coalesce(factors.others_factor, 1) as population_only_gbp,
         cast(null as varchar) as return_reference
@@ -117,7 +117,7 @@ returned as (
     select lad_code, financial_year, cofog_division, cast(null as varchar) as cofog_group, sector, department,
            organisation, 'partner_return' as source_id, 'actual_return' as method,
            cast(null as varchar) as indicator_id, cast(null as varchar) as cofog_group_basis,
-           figure_gbp * weight as amount_gbp, figure_gbp * weight as population_only_gbp, return_reference
+           cast(null as varchar) as fill_rule, figure_gbp * weight as amount_gbp, figure_gbp * weight as population_only_gbp, return_reference
     from weighted
 ),
 
@@ -126,7 +126,7 @@ transfers as (
            returns.funder_sector as sector, returns.funder_department as department,
            returns.funder_organisation as organisation, 'partner_return' as source_id, 'transfer_removed' as method,
            cast(null as varchar) as indicator_id, cast(null as varchar) as cofog_group_basis,
-           -returns.own_figure_gbp * weighted.weight as amount_gbp,
+           cast(null as varchar) as fill_rule, -returns.own_figure_gbp * weighted.weight as amount_gbp,
            -returns.own_figure_gbp * weighted.weight as population_only_gbp, returns.return_reference
     from returns
     inner join weighted

@@ -3,6 +3,9 @@
 -- is the sum of its districts. [rule: count_rule]
 -- Partner returns are applied upstream (int_spend_with_returns). [rule: returns_rule]
 -- indicator_id names the indicator that placed each estimate. [rule: indicator_rule]
+-- source_origin says whether the figure rests on a publisher's file or on a third party's derived one
+-- [rule: derived_source_rule]; fill_rule names the rule behind a filled figure [rule: not_submitted_rule]
+-- [rule: lg_fill_rule]. Only the place-years int_place_years publishes. [rule: reorganisation_rule]
 -- Incremental by financial year (macro delete_selected_years).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
           pre_hook="{{ delete_selected_years() }}") }}
@@ -13,6 +16,14 @@ with district_spend as (
 
 places as (
     select * from {{ ref('place_districts') }}
+),
+
+place_years as (
+    select place_id, financial_year from {{ ref('int_place_years') }}
+),
+
+manifest as (
+    select source_id, origin from {{ ref('sources') }}
 ),
 
 final as (
@@ -28,11 +39,15 @@ final as (
         district_spend.method,
         district_spend.indicator_id,
         district_spend.cofog_group_basis,
+        coalesce(manifest.origin, 'publisher') as source_origin,
+        district_spend.fill_rule,
         sum(district_spend.amount_gbp) as amount_gbp,
         sum(district_spend.population_only_gbp) as population_only_gbp,
         district_spend.return_reference
     from district_spend
     inner join places on places.lad_code = district_spend.lad_code
+    inner join place_years on place_years.place_id = places.place_id and place_years.financial_year = district_spend.financial_year
+    left join manifest on manifest.source_id = district_spend.source_id
     group by all
 )
 

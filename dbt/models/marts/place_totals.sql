@@ -9,18 +9,8 @@ places as (
     select * from {{ ref('places') }}
 ),
 
-members as (
-    select * from {{ ref('place_districts') }}
-),
-
-population as (
-    select * from {{ ref('int_district_population_shared') }}
-),
-
 place_population as (
-    select members.place_id, population.financial_year, sum(population.population) as population
-    from members inner join population on population.lad_code = members.lad_code
-    group by all
+    select * from {{ ref('int_place_years') }}
 ),
 
 totals as (
@@ -30,7 +20,9 @@ totals as (
         sum(amount_gbp) as total_gbp,
         sum(amount_gbp) filter (where method in ('actual', 'actual_return')) as actual_gbp,
         sum(amount_gbp) filter (where method = 'apportioned_indicator') as indicator_gbp,
-        sum(population_only_gbp) as population_only_total_gbp
+        sum(population_only_gbp) as population_only_total_gbp,
+        sum(amount_gbp) filter (where source_origin = 'third_party_derived') as derived_source_gbp,
+        sum(amount_gbp) filter (where fill_rule is not null) as filled_gbp
     from spend
     group by all
 ),
@@ -47,7 +39,10 @@ final as (
         coalesce(totals.actual_gbp, 0) / totals.total_gbp as share_actual,
         coalesce(totals.indicator_gbp, 0) / totals.total_gbp as share_indicator,
         totals.population_only_total_gbp,
-        totals.population_only_total_gbp / place_population.population as population_only_per_capita_gbp
+        totals.population_only_total_gbp / place_population.population as population_only_per_capita_gbp,
+        coalesce(totals.derived_source_gbp, 0) <> 0 as uses_derived_source,
+        coalesce(totals.derived_source_gbp, 0) / totals.total_gbp as share_derived_source,
+        coalesce(totals.filled_gbp, 0) / totals.total_gbp as share_filled
     from places
     inner join place_population on place_population.place_id = places.place_id
     left join totals on totals.place_id = places.place_id and totals.financial_year = place_population.financial_year

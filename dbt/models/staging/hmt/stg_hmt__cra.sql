@@ -44,7 +44,9 @@ final as (
         parsed.division_parsed as cofog_division,
         cofog.cofog_code as cofog_group,
         upper(trim(parsed.id_or_non_id)) = 'ID' as is_identifiable,
-        parsed.cap_or_cur,
+        -- CRA 2020 on print TES_CUR / TES_CAP in some rows: the same current / capital split
+        case when parsed.cap_or_cur like '%CUR' then 'CUR' when parsed.cap_or_cur like '%CAP' then 'CAP'
+             else parsed.cap_or_cur end as cap_or_cur,
         case when parsed.sector = 'LA' then 'LG' else parsed.sector end as sector,
         parsed.region as region_published,
         regions.region_code,

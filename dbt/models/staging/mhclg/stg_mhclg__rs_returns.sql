@@ -1,4 +1,6 @@
--- RS returns 2007-08 to 2017-18 in one long schema, renamed and cast: pounds, not thousands.
+-- RS returns 2007-08 to 2017-18 and 2023-24, and the RSX service summaries 2021-22, 2022-23 and
+-- 2024-25, in one long schema, renamed and cast: pounds, not thousands. An authority that did not
+-- submit (Notes "M") keeps its rows with return_status 'not_submitted' and no amount.
 with source as (
     select * from {{ source('raw', 'revenue_outturn_rs') }}
 ),
@@ -19,9 +21,10 @@ final as (
         line_number,
         line_label,
         lower(regexp_replace(trim(line_label), '\s+', ' ', 'g')) as line_label_key,
-        value_gbp_thousand * 1000 as amount_gbp
+        value_gbp_thousand * 1000 as amount_gbp,
+        coalesce(return_status, 'submitted') as return_status
     from source
-    where value_gbp_thousand is not null
+    where value_gbp_thousand is not null or return_status = 'not_submitted'
 )
 
 select * from final

@@ -1,0 +1,34 @@
+-- Every place and financial year the count publishes, with its population. A 2018 district merged
+-- since (e.g. Allerdale, into Cumberland in April 2023) is a place for the years it existed and is
+-- not published after: its successor, an April-2023 district, is a place in every year, the sum of
+-- its predecessors. Named pilot places hold in every year. [rule: reorganisation_rule]
+with places as (
+    select * from {{ ref('places') }}
+),
+
+members as (
+    select * from {{ ref('place_districts') }}
+),
+
+population as (
+    select * from {{ ref('int_district_population_shared') }}
+),
+
+succeeded as (
+    select distinct lad_code, last_financial_year from {{ ref('int_districts_succeeded') }}
+),
+
+final as (
+    select
+        places.place_id,
+        population.financial_year,
+        sum(population.population) as population
+    from places
+    inner join members on members.place_id = places.place_id
+    inner join population on population.lad_code = members.lad_code
+    left join succeeded on succeeded.lad_code = members.lad_code
+    where not (places.place_kind = 'district' and population.financial_year > coalesce(succeeded.last_financial_year, '9999'))
+    group by all
+)
+
+select * from final
