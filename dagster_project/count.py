@@ -22,7 +22,9 @@ BREAKDOWNS = {
     "method": ("CASE WHEN method = 'apportioned_indicator' THEN 'indicator: ' || indicator_id ELSE method END",
                "method (and indicator)"),
     "indicator": ("coalesce(indicator_id, 'none: actual figure or partner return')", "indicator"),
-    "source": ("source_id", "source"),
+    # a figure resting on a third party's derived file says so (rule derived_source_rule)
+    "source": ("source_id || CASE WHEN source_origin = 'third_party_derived' "
+               "THEN ' [third-party derived file, not a publisher''s]' ELSE '' END", "source"),
 }
 
 

@@ -16,6 +16,7 @@ parses only what changed (dagster-dbt copies dbt/target/partial_parse.msgpack in
 import functools
 import importlib.metadata
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Mapping
@@ -55,6 +56,11 @@ def ensure_manifest() -> Path:
     macro, test, seed or YAML file (a fresh clone, or an edit outside `dagster dev`)."""
     manifest = dbt_project.manifest_path
     if not manifest.exists() or manifest.stat().st_mtime < _newest_project_file():
+        # the preparer runs the first `dbt` on PATH: this virtualenv's, even when it is not activated
+        # (`.venv/bin/totalplace build` after editing a model would otherwise fail with "dbt not found")
+        bin_dir = str(Path(dbt_executable()).parent)
+        if Path(dbt_executable()).is_absolute() and bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+            os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
         dbt_project.preparer.prepare(dbt_project)
     return manifest
 

@@ -44,7 +44,10 @@ def place_totals_suite() -> gx.ExpectationSuite:
     s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="total_gbp", min_value=0))
     s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="per_capita_gbp", min_value=PER_HEAD_BAND[0],
                                                         max_value=PER_HEAD_BAND[1]))
-    s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="share_actual", min_value=0, max_value=1))
+    # an authority's own net current expenditure can be below zero (income above spending: West Lancashire
+    # returned -£9.3m in RSX 2022-23, central services -£22.6m), so a place's actual share can be a little
+    # negative; more than 5% below zero would be a mistake
+    s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="share_actual", min_value=-0.05, max_value=1))
     s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="share_indicator", min_value=0, max_value=1))
     s.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="population_only_total_gbp"))
     return s

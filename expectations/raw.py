@@ -35,24 +35,45 @@ class RawSuite:
 
 PROV = ("source_id", "source_file", "sheet", "row_number")
 RS_ROWS = {f"rs_{y}": (380, 520) for y in ("2007_08", "2008_09", "2009_10", "2010_11", "2011_12", "2012_13",
-                                            "2013_14", "2014_15", "2015_16", "2016_17", "2017_18")}
+                                            "2013_14", "2014_15", "2015_16", "2016_17", "2017_18", "2023_24")}
+RS_ROWS.update({f"rsx_{y}": (400, 440) for y in ("2021_22", "2022_23", "2024_25")})   # 410 to 426 authorities
 
 SUITES: dict[str, RawSuite] = {s.table: s for s in [
     RawSuite("cra", PROV + ("vintage", "department", "segment_code", "cofog_function", "id_or_non_id", "cap_or_cur",
                             "sector", "region", "financial_year", "value", "unit"),
              not_null=PROV + ("department", "region", "sector", "financial_year", "unit"),
              key=("source_id", "row_number", "financial_year"),
-             regex={"financial_year": r"^\d{4}-\d{2}$", "cap_or_cur": r"^(CAP|CUR)$", "sector": r"^(CG|LG|LA|PC|BOE)$",
+             regex={"financial_year": r"^\d{4}-\d{2}$", "cap_or_cur": r"^(TES_)?(CAP|CUR)$", "sector": r"^(CG|LG|LA|PC|BOE|PSP)$",
                     "id_or_non_id": r"^(ID|Non-ID|non-ID)$"},
              numeric=("value",),
              rows_per_file={"cra_2010_ch9": (20000, 20800), "cra_2010_ch10": (19800, 20500),
-                            "cra_2014": (22000, 22900), "cra_2018": (20800, 21500)}),
+                            "cra_2014": (22000, 22900), "cra_2018": (20800, 21500),
+                            "cra_2019": (21700, 22400), "cra_2020": (21500, 22200), "cra_2021": (21500, 22200),
+                            "cra_2022": (21300, 22000), "cra_2023": (22300, 23000), "cra_2024": (22700, 23400),
+                            "cra_2025": (20100, 20800)}),
     RawSuite("revenue_outturn_rs", PROV + ("financial_year", "measure", "ecode", "authority_name", "authority_class",
                                            "line_label", "value_gbp_thousand"),
              not_null=PROV + ("ecode", "authority_name", "line_label", "financial_year", "measure"),
              key=("source_id", "sheet", "row_number", "column_letter"),
-             regex={"ecode": r"^E\d{4}$", "ons_code": AREA, "authority_class": r"^(L|MD|UA|SC|SD|O)$"},
+             # the 2021-22 to 2024-25 files give Lee Valley Regional Park its E-code (E6803) in the ONS column
+             regex={"ecode": r"^E\d{4}$", "ons_code": r"^([EWSNK]\d{8}|E\d{4})$", "authority_class": r"^(L|LB|MD|UA|SC|SD|O)$",
+                    "return_status": r"^(submitted|not_submitted)$"},
              numeric=("value_gbp_thousand",), rows_per_file=RS_ROWS, default_rows=(380, 520)),
+    RawSuite("derived_revenue_outturn", PROV + ("column_name", "financial_year", "ons_code", "value_gbp_thousand",
+                                                "return_status", "origin"),
+             not_null=PROV[:2] + ("row_number", "column_name", "financial_year", "ons_code", "origin"),
+             key=("source_id", "row_number", "column_name"),
+             regex={"financial_year": r"^\d{4}-\d{2}$", "origin": r"^third_party_derived$",
+                    "return_status": r"^(submitted|not_submitted)$"},
+             numeric=("value_gbp_thousand",), default_rows=(3000, 3150)),   # 3,081 authority-years
+    RawSuite("ons_district_population_2023", PROV + ("area_code", "area_name", "geography", "mid_year", "population"),
+             not_null=PROV + ("area_code", "mid_year", "population"), key=("area_code", "mid_year"),
+             regex={"area_code": AREA, "mid_year": r"^\d{4}$"}, numeric=("population",), default_rows=(350, 365)),
+    RawSuite("ons_district_population_2020_codes", PROV + ("area_code", "area_name", "mid_year", "population"),
+             not_null=PROV + ("area_code", "mid_year", "population"), key=("area_code", "mid_year"),
+             regex={"area_code": AREA, "mid_year": r"^\d{4}$"}, numeric=("population",), default_rows=(370, 390)),
+    RawSuite("geo_la_current", PROV + ("authority_code", "gss_code", "end_date", "replaced_by"),
+             not_null=("authority_code",), key=("authority_code",), default_rows=(440, 500)),
     RawSuite("revenue_outturn_ro3", PROV + ("ecode", "authority_name", "line_label", "value_gbp_thousand"),
              not_null=PROV + ("ecode", "line_label"), key=("source_id", "sheet", "row_number", "column_letter"),
              regex={"ecode": r"^E\d{4}$"}, numeric=("value_gbp_thousand",), default_rows=(300, 450)),

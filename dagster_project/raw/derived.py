@@ -8,7 +8,9 @@ manifest's ``origin`` (``third_party_derived``) so what is built on it can say s
 
 One output row per object and service; ``row_number`` is the object's 1-based position in the JSON
 array (the "row" of the file). A total that is null marks an authority without a return that year
-(``return_status = 'not_submitted'``). A repeated (year, authority) is quarantined naming both rows.
+(``return_status = 'not_submitted'``). A repeated (year, authority) is an error naming both rows: the
+file is an export of a database, so a repeat means the export is broken, and which copy is right
+cannot be told.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import re
 from pathlib import Path
 
 from ..manifest import Source
-from .tabular import DuplicateGuard, NotANumber, ParseResult, SourceFormatError, to_number, to_text
+from .tabular import NotANumber, ParseResult, SourceFormatError, to_number, to_text
 
 ID_KEYS = ("year_ending", "ONS_code", "LA_name")
 SERVICES = ("Education", "Highways_Transport", "Children_Social_Care", "Adult_Social_Care", "Public_Health",
@@ -47,8 +49,7 @@ def parse_council_spending(path: Path, source: Source) -> ParseResult:
     if missing:
         raise SourceFormatError(f"the first object lacks the keys {missing}; it has {sorted(data[0])}",
                                 file=path.name, row=1)
-    guard = DuplicateGuard(result, source_id=source.source_id, source_file=path.name, sheet=None,
-                           key_name="year_ending+ONS_code")
+    seen: dict[tuple[str, str], int] = {}
     kept = 0
     for rn, obj in enumerate(data, start=1):
         year = _financial_year(obj.get("year_ending"))
@@ -59,8 +60,11 @@ def parse_council_spending(path: Path, source: Source) -> ParseResult:
                           value=obj.get("year_ending") if year is None else code,
                           reason="year_ending is not YYYY03" if year is None else "ONS_code is empty")
             continue
-        if guard.is_duplicate((obj["year_ending"], code), rn):
-            continue
+        if (year, code) in seen:
+            raise SourceFormatError(f"duplicated object: year_ending {obj['year_ending']} and ONS_code {code} "
+                                    f"({to_text(obj.get('LA_name'))}) already at row {seen[(year, code)]}",
+                                    file=path.name, row=rn, column="ONS_code")
+        seen[(year, code)] = rn
         status = "not_submitted" if obj.get("Total") is None else "submitted"
         for service in SERVICES:
             try:

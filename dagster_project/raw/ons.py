@@ -157,7 +157,7 @@ GEOGRAPHY_KEYS: dict[str, list[Column]] = {
                        Column("ccg_code", (r"^ccg17cd$",), "code", pattern=AREA_CODE),
                        Column("lad_code", (r"^lad17cd$",), "code", pattern=AREA_CODE)],
     # mySociety's register (not ONS): three-letter authority codes, GSS codes, start/end dates, successors
-    "geo_la_current": [Column("authority_code", (r"^local-authority-code$",), "code", pattern=r"[A-Z]{2,6}"),
+    "geo_la_current": [Column("authority_code", (r"^local-authority-code$",), "code", pattern=r"[A-Z]{2,6}(-[A-Z])?"),
                        Column("gss_code", (r"^gss-code$",), "code", required=False, pattern=AREA_CODE),
                        Column("end_date", (r"^end-date$",), required=False),
                        Column("replaced_by", (r"^replaced-by$",), required=False)],

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import PLACE_YEARS, ROOT, run_cli
 
 YEARS = [f"{y}-{str(y + 1)[2:]}" for y in range(2008, 2018)]
 COUNTED = "('service', 'housing_benefit', 'parish_precept')"
@@ -106,7 +106,7 @@ def test_2008_09_count_for_places_reorganised_in_2009(con, place, old_ecodes):
 
 
 def test_every_place_has_every_year(con):
-    assert con.execute("SELECT count(*) FROM marts.place_totals").fetchone()[0] == 343 * 10
+    assert con.execute("SELECT count(*) FROM marts.place_totals").fetchone()[0] == PLACE_YEARS
     assert con.execute("SELECT count(*) FROM marts.place_totals WHERE total_gbp IS NULL OR total_gbp <= 0").fetchone()[0] == 0
 
 
@@ -128,8 +128,8 @@ def test_count_cli_unknown_place_lists_close_matches(built_warehouse):
     assert proc.returncode == 2
     assert "unknown place 'hackny'" in proc.stderr
     assert proc.stderr.split("closest: ")[1].startswith("E09000012 (Hackney)")   # the best match first
-    proc = run_cli(["count", "--place", "tp_kent", "--year", "2019-20"], built_warehouse["env"])
-    assert proc.returncode == 2 and "the count covers 2008-09 to 2017-18" in proc.stderr
+    proc = run_cli(["count", "--place", "tp_kent", "--year", "2025-26"], built_warehouse["env"])
+    assert proc.returncode == 2 and "the count covers 2008-09 to 2024-25" in proc.stderr
 
 
 @pytest.mark.parametrize("place,year,place_id", [
@@ -176,7 +176,7 @@ def test_places_lists_and_searches(built_warehouse):
     rows = json.loads(proc.stdout)
     assert rows[0]["place_id"] == "tp_kent" and rows[0]["n_districts"] == 12 and rows[0]["region_name"] == "South East"
     everything = json.loads(run_cli(["places", "--format", "json"], built_warehouse["env"]).stdout)
-    assert len(everything) == 343 and {r["place_kind"] for r in everything} == {"district", "pilot_area"}
+    assert len(everything) == 354 and {r["place_kind"] for r in everything} == {"district", "district_2023", "pilot_area"}
 
 
 def test_every_mart_table_and_column_describes_itself(con):
@@ -188,7 +188,9 @@ def test_every_mart_table_and_column_describes_itself(con):
     assert len(columns) > 100 and [(t, c) for t, c, x in columns if not (x or "").strip()] == []
     assert {t for t, *_ in tables} >= {"dim_place", "dim_cofog", "method_sensitivity"}
     kinds = dict(con.execute("SELECT place_kind, count(*) FROM marts.place_totals WHERE financial_year = '2016-17' GROUP BY 1").fetchall())
-    assert kinds == {"district": 326, "pilot_area": 17}
+    assert kinds == {"district": 326, "district_2023": 11, "pilot_area": 17}
+    kinds = dict(con.execute("SELECT place_kind, count(*) FROM marts.place_totals WHERE financial_year = '2024-25' GROUP BY 1").fetchall())
+    assert kinds == {"district": 285, "district_2023": 11, "pilot_area": 17}   # 285 + 11 = the 296 districts of 2023
 
 
 def test_dbt_docs_generate_and_everything_is_described(built_warehouse, tmp_path):

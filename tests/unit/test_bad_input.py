@@ -121,3 +121,31 @@ def test_csv_duplicated_area_is_quarantined(real, tmp_path):
     assert r.stats[0]["data_rows"] == 391
     assert [(x["row_number"], x["reason"]) for x in r.rejected] == [
         (hk + 2, f"duplicated row: area code E09000012 already at row {hk + 1}")]
+
+
+def test_ods_header_renamed_names_file_sheet_and_row(real, tmp_path):
+    """RSX 2024-25 (ODS) with its E-code header renamed: a clear error naming the file, the sheet, the row
+    that looked like the header and the column it lacks. ODS is a zip of XML: the copy edits content.xml."""
+    import zipfile
+
+    s, path = real("rsx_2024_25")
+    out = tmp_path / path.name
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():          # mimetype first and stored, as ODS requires
+            data = src.read(item.filename)
+            if item.filename == "content.xml":
+                data = data.replace(b"<text:p>E-code</text:p>", b"<text:p>Authority reference</text:p>")
+            dst.writestr(item, data)
+    with pytest.raises(SourceFormatError) as err:
+        la_returns.parse_la_workbook(out, s)
+    msg = str(err.value)
+    assert msg.startswith(f"{path.name}, sheet 'RSX_LA_Data_202425': header row not found")
+    assert "row 7 looks like the header but lacks ecode" in msg
+
+
+def test_rsx_not_submitted_rows_are_kept_empty_not_zero(real):
+    s, path = real("rsx_2024_25")
+    r = la_returns.parse_la_workbook(path, s)
+    amber = [x for x in r.records if x["authority_name"] == "Amber Valley"]     # Notes "M", cells "[x]"
+    assert amber and {x["return_status"] for x in amber} == {"not_submitted"}
+    assert {x["value_gbp_thousand"] for x in amber} == {None} and amber[0]["row_number"] == 9

@@ -67,7 +67,7 @@ def test_a_changed_return_requests_its_financial_year_only(manifest, mirror, tmp
 
     every_year = sensor(dg.build_sensor_context(cursor=json.dumps({"rs_2016_17": "0:0", "un_cofog": "0:0"})))
     assert every_year.tags["dagster/asset_partition_range_start"] == "2007-08"
-    assert every_year.tags["dagster/asset_partition_range_end"] == "2017-18"
+    assert every_year.tags["dagster/asset_partition_range_end"] == "2024-25"
 
 
 def test_a_changed_family_refresh_ends_with_the_publish(manifest, mirror, tmp_path, monkeypatch):
@@ -93,7 +93,7 @@ def test_monthly_schedule_lands_new_files_and_names_what_needs_a_manifest_row(ma
     assert isinstance(request, dg.RunRequest)
     assert request.tags["totalplace/new"] == "geo_region_codes,un_cofog"
     assert (request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]) \
-        == ("2007-08", "2017-18")
+        == ("2007-08", "2024-25")
 
     # landed: nothing to do; a file no manifest row lists, and a mirror file replaced by other bytes, are named
     pull([manifest["un_cofog"], manifest["geo_region_codes"]], tmp_path / "data", m)

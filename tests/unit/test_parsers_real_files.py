@@ -131,3 +131,89 @@ def test_mye2_by_sex_and_single_year_of_age(real):
     hackney = {(x["sex"], x["age"]): x["population"] for x in r.records if x["area_code"] == "E09000012"}
     assert hackney[("male", "all ages")] + hackney[("female", "all ages")] == hackney[("persons", "all ages")] == 279665
     assert sum(v for (sex, age), v in hackney.items() if sex == "persons" and age != "all ages") == 279665
+
+
+# ---------------------------------------------------------------- files added for 2018-19 to 2024-25 (issue 11)
+@pytest.mark.parametrize("sid,rows,years,region_header", [
+    ("cra_2019", 22041, 5, "nuts region"), ("cra_2020", 21809, 5, "nuts region"), ("cra_2021", 21850, 5, "nuts region"),
+    ("cra_2022", 21602, 5, "itl region"), ("cra_2023", 22646, 5, "itl region"), ("cra_2024", 23012, 5, "itl region"),
+    ("cra_2025", 20449, 5, "itl region")])
+def test_cra_later_vintages(real, sid, rows, years, region_header):
+    s, path = real(sid)
+    r = cra.parse_cra(path, s)
+    assert r.stats[0]["data_rows"] == rows and len(r.records) == rows * years and not r.rejected
+    assert {x["unit"] for x in r.records} == {"GBP thousand"}
+    assert {x["sector"] for x in r.records} >= {"CG", "LG", "PC", "BOE"}
+    if sid >= "cra_2020":   # public sector pensions debt interest, kept apart like BOE
+        assert "PSP" in {x["sector"] for x in r.records}
+
+
+def test_cra_2025_england_cg_pc_identifiable_2024_25(real):
+    s, path = real("cra_2025")
+    r = cra.parse_cra(path, s)
+    total = sum(x["value"] or 0 for x in r.records if x["financial_year"] == "2024-25" and x["id_or_non_id"] == "ID"
+                and x["region"].startswith("ENGLAND_") and x["sector"] in ("CG", "PC"))
+    assert total == pytest.approx(602_129_756, abs=1)   # £ thousand
+    assert {x["region"] for x in r.records} >= {"ENGLAND_Yorkshire and The Humber", "ENGLAND_Yorkshire and the Humber"}
+
+
+@pytest.mark.parametrize("sid,rows,missing", [("rsx_2021_22", 426, 4), ("rsx_2022_23", 426, 23),
+                                              ("rs_2023_24", 411, 14), ("rsx_2024_25", 410, 9)])
+def test_new_revenue_outturn_files_and_their_non_submitters(real, sid, rows, missing):
+    s, path = real(sid)
+    r = la_returns.parse_la_workbook(path, s)
+    assert r.stats[0]["data_rows"] == rows and not r.rejected
+    not_submitted = {x["ecode"] for x in r.records if x["return_status"] == "not_submitted"}
+    assert len(not_submitted) == missing
+    # a non-submitter's cells ("[x]" or "...") are empty, never zero
+    assert {x["value_gbp_thousand"] for x in r.records if x["return_status"] == "not_submitted"} == {None}
+    net = [x for x in r.records if x["measure"] == "net_current_expenditure"]
+    assert {x["line_label"] for x in net} >= {"Education services", "Adult Social Care", "Central services"}
+
+
+def test_rsx_2021_22_csv_with_bom_and_numbers_as_text(real):
+    s, path = real("rsx_2021_22")
+    assert path.read_bytes()[:3] == b"\xef\xbb\xbf"
+    r = la_returns.parse_la_workbook(path, s)
+    hit = {(x["line_number"], x["measure"]): x for x in r.records if x["ecode"] == "E5013"}
+    edu = hit[(190, "net_current_expenditure")]
+    assert edu["value_gbp_thousand"] == 286603 and (edu["row_number"], edu["column_letter"]) == (159, "M")  # "286,603", record 159
+    assert hit[(290, "net_current_expenditure")]["value_gbp_thousand"] == -8228                              # "-8,228"
+    # the column whose header is the measure alone takes its line from its variable code (C7R590)
+    assert hit[(590, "net_current_expenditure")]["line_label"] == "Environmental and regulatory services"
+
+
+def test_rs_2023_24_hackney_net_current_expenditure(real):
+    s, path = real("rs_2023_24")
+    r = la_returns.parse_la_workbook(path, s)
+    hit = [x for x in r.records if x["ecode"] == "E5013" and x["line_number"] == 749]
+    assert [(x["value_gbp_thousand"], x["sheet"], x["row_number"], x["column_letter"], x["ons_code"]) for x in hit] == \
+        [(936314, "RS_LA_Data_2023-24", 156, "AL", "E09000012")]
+    assert {x["measure"] for x in r.records} == {"net_current_expenditure"}
+
+
+def test_derived_council_spending_json(real):
+    from dagster_project.raw import derived
+
+    s, path = real("derived_council_spending")
+    assert s.origin == "third_party_derived"
+    r = derived.parse_council_spending(path, s)
+    assert r.stats[0]["data_rows"] == 3081 and len(r.records) == 3081 * 14 and not r.rejected
+    assert {x["origin"] for x in r.records} == {"third_party_derived"}
+    cumberland = {x["column_name"]: x for x in r.records if x["ons_code"] == "E06000063"}
+    assert cumberland["Total"]["value_gbp_thousand"] == 460670 and cumberland["Total"]["financial_year"] == "2023-24"
+    assert cumberland["Education"]["row_number"] == next(i for i, o in enumerate(__import__("json").loads(
+        path.read_text()), start=1) if o["ONS_code"] == "E06000063")
+    assert len({(x["financial_year"], x["ons_code"]) for x in r.records if x["return_status"] == "not_submitted"}) == 18
+
+
+def test_mid_2023_populations_and_the_register(real):
+    s, path = real("ons_mye_2023")
+    r = ons.parse_district_population_2023(path, s)
+    eng = {x["mid_year"]: x["population"] for x in r.records if x["area_code"] == "E92000001"}
+    assert eng["2023"] == 57_690_323 and eng["2011"] == 53_107_169 and len(eng) == 13
+    s, path = real("geo_la_current")
+    r = ons.parse_geography(path, s)
+    allerdale = next(x for x in r.records if x["authority_code"] == "ALL")
+    assert (allerdale["gss_code"], allerdale["end_date"], allerdale["replaced_by"]) == ("E07000026", "2023-04-01", "CBD")
+    assert not r.rejected

@@ -15,7 +15,7 @@ final as (
         financial_year,
         measure,
         ecode,
-        ons_code as ons_code_published,
+        case when regexp_matches(ons_code, '^E\d{8}$') then ons_code end as ons_code_published,  -- not Lee Valley's E-code
         authority_name,
         authority_class,
         line_number,
