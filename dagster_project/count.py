@@ -57,12 +57,14 @@ class Count:
     population_only_total_gbp: float
     by: str
     breakdown: list[dict]
+    population_mid_year: int | None = None
 
     def as_dict(self) -> dict:
         return {"place_id": self.place_id, "place_name": self.place_name, "financial_year": self.financial_year,
                 "population": self.population, "total_gbp": self.total_gbp, "per_capita_gbp": self.per_capita_gbp,
                 "share_actual": self.share_actual, "share_indicator": self.share_indicator,
-                "population_only_total_gbp": self.population_only_total_gbp, "by": self.by, "breakdown": self.breakdown}
+                "population_only_total_gbp": self.population_only_total_gbp, "population_mid_year": self.population_mid_year,
+                "by": self.by, "breakdown": self.breakdown}
 
 
 def load_places(con) -> list[Place]:
@@ -88,7 +90,7 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
             raise CountError(str(e)) from None
         place = found.place_id
         row = con.execute("SELECT place_name, population, total_gbp, per_capita_gbp, share_actual, share_indicator, "
-                          "population_only_total_gbp FROM marts.place_totals "
+                          "population_only_total_gbp, population_mid_year FROM marts.place_totals "
                           "WHERE place_id = ? AND financial_year = ?", [place, year]).fetchone()
         parts = con.execute(f"SELECT {expr} AS key, sum(amount_gbp) AS amount_gbp, sum(population_only_gbp) "
                             "FROM marts.fct_place_spend WHERE place_id = ? AND financial_year = ? GROUP BY 1 ORDER BY 2 DESC",
@@ -105,7 +107,14 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
                   else f"{k} {names[k]}" if k in names else str(k), "amount_gbp": a,
                   "per_capita_gbp": a / row[1], "share": a / total, "population_only_gbp": po}
                  for k, a, po in parts]
-    return Count(place, row[0], year, int(row[1]), total, row[3], row[4], row[5], row[6], by, breakdown)
+    return Count(place, row[0], year, int(row[1]), total, row[3], row[4], row[5], row[6], by, breakdown, row[7])
+
+
+def population_label(count: Count) -> str:
+    """'population (mid-2016)'; for a year whose own estimate is not out yet, the one held for it."""
+    year = int(count.financial_year[:4])
+    mid = count.population_mid_year or year
+    return f"population (mid-{mid})" if mid == year else f"population (mid-{mid}, held)"
 
 
 def _money(x: float, digits: int = 0) -> str:
@@ -131,7 +140,7 @@ def render(count: Count, fmt: str) -> str:
     moved = count.total_gbp - count.population_only_total_gbp
     lines = [f"{count.place_name} ({count.place_id}), {count.financial_year}",
              f"  total identifiable public spending  £{count.total_gbp / 1e6:,.1f} million",
-             f"  population (mid-{count.financial_year[:4]})               {count.population:,}",
+             f"  {population_label(count):36}{count.population:,}",
              f"  per head                            £{count.per_capita_gbp:,.0f}",
              f"  from actual local returns           {count.share_actual:.1%}",
              f"  placed by place-level indicators    {count.share_indicator:.1%}",

@@ -1,9 +1,9 @@
 -- Local government current spending per district and year from the revenue returns.
 -- [rule: lg_from_returns_rule] [rule: transfers_rule] [rule: multi_district_rule]
 -- [rule: not_submitted_rule] [rule: derived_source_rule]
--- An authority that did not submit in a year is counted from its nearest year with a return, scaled
--- by the change in England's counted spending of the authorities that returned in both years (method
--- imputed_not_submitted): never zero.
+-- An authority that did not submit in a year is counted from its nearest year with a return, on the
+-- kinds of line the year's own return carries, scaled by the change of England's spending on those
+-- lines among the authorities that returned in both years (method imputed_not_submitted): never zero.
 -- Incremental by financial year (macro delete_selected_years): a one-year run replaces that year's rows.
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
           pre_hook="{{ delete_selected_years() }}") }}
@@ -30,6 +30,7 @@ counted as (
         returns.financial_year,
         returns.authority_key,
         returns.authority_name,
+        crosswalk.treatment,
         crosswalk.cofog_division,
         nullif(crosswalk.cofog_group, '') as cofog_group,
         sum(returns.amount_gbp) as amount_gbp
@@ -38,6 +39,11 @@ counted as (
     where crosswalk.treatment in ('service', 'housing_benefit', 'parish_precept')
       and returns.return_status = 'submitted'
     group by all
+),
+
+-- the kinds of line each year's return carries (RSX and the derived series: service lines only)
+present as (
+    select distinct financial_year, treatment from counted
 ),
 
 authority_years as (
@@ -65,11 +71,23 @@ donors as (
                  authority_years.financial_year) = 1
 ),
 
-factors as (
-    select pairs.financial_year, pairs.donor_year, sum(now_.amount_gbp) / nullif(sum(then_.amount_gbp), 0) as factor
+-- the kinds of line both years carry, per authority that returned in both
+comparable as (
+    select pairs.financial_year, pairs.donor_year, counted.authority_key, counted.financial_year as year_of, sum(counted.amount_gbp) as amount_gbp
     from (select distinct financial_year, donor_year from donors) as pairs
-    inner join authority_years as now_ on now_.financial_year = pairs.financial_year
-    inner join authority_years as then_ on then_.financial_year = pairs.donor_year and then_.authority_key = now_.authority_key
+    inner join counted on counted.financial_year in (pairs.financial_year, pairs.donor_year)
+    inner join present as p_now on p_now.financial_year = pairs.financial_year and p_now.treatment = counted.treatment
+    inner join present as p_then on p_then.financial_year = pairs.donor_year and p_then.treatment = counted.treatment
+    group by all
+),
+
+factors as (
+    select now_.financial_year, now_.donor_year, sum(now_.amount_gbp) / nullif(sum(then_.amount_gbp), 0) as factor
+    from comparable as now_
+    inner join comparable as then_
+        on then_.financial_year = now_.financial_year and then_.donor_year = now_.donor_year
+        and then_.authority_key = now_.authority_key and then_.year_of = now_.donor_year
+    where now_.year_of = now_.financial_year
     group by all
 ),
 
@@ -86,11 +104,13 @@ imputed as (
         'carried from ' || donors.donor_year || ' x ' || round(factors.factor, 4) as fill_rule
     from donors
     inner join counted on counted.authority_key = donors.authority_key and counted.financial_year = donors.donor_year
+    -- only the kinds of line the year's own return carries (the rest is lg_fill_rule's)
+    inner join present on present.financial_year = donors.financial_year and present.treatment = counted.treatment
     inner join factors on factors.financial_year = donors.financial_year and factors.donor_year = donors.donor_year
 ),
 
 spending as (
-    select *, cast(null as varchar) as fill_rule from counted
+    select * exclude (treatment), cast(null as varchar) as fill_rule from counted
     union all
     select * from imputed
 ),

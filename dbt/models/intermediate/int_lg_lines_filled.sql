@@ -4,7 +4,9 @@
 -- count takes. For such a year, per English region, the CRA local government current figure of each
 -- COFOG group those lines fall in (10.6 housing, 01.3 general services), less what the returns placed
 -- there, is a regional stream (never negative) that int_cra_apportioned shares by the group's
--- indicator like any CRA figure. Every row says fill_rule 'lg_lines_from_cra'. [rule: lg_fill_rule]
+-- indicator like any CRA figure. So is a full-RS year in which an authority without a return had to be
+-- carried from a year that lacks those lines. Every row says fill_rule 'lg_lines_from_cra'.
+-- [rule: lg_fill_rule]
 with returns as (
     select * from {{ ref('int_lg_returns_unioned') }}
 ),
@@ -21,14 +23,28 @@ present as (
     inner join crosswalk on crosswalk.line_label = returns.line_label_key
 ),
 
+-- an authority without a return in a full-RS year (2023-24) is carried from a year whose return may
+-- lack those lines (an RSX year): its housing benefit and precepts are then lacking too
+imputed_from as (
+    select distinct financial_year, substr(fill_rule, 14, 7) as donor_year
+    from {{ ref('int_lg_current_apportioned') }}
+    where method = 'imputed_not_submitted'
+),
+
 -- the COFOG groups of the kinds of line a year lacks
 lacking as (
     select distinct years.financial_year, crosswalk.cofog_division, crosswalk.cofog_group
     from (select distinct financial_year from returns) as years
     cross join crosswalk
-    where not exists (select 1 from present where present.financial_year = years.financial_year
-                                               and present.treatment = crosswalk.treatment)
-      and nullif(crosswalk.cofog_group, '') is not null
+    where nullif(crosswalk.cofog_group, '') is not null
+      and (
+          not exists (select 1 from present where present.financial_year = years.financial_year
+                                              and present.treatment = crosswalk.treatment)
+          or exists (select 1 from imputed_from
+                     where imputed_from.financial_year = years.financial_year
+                       and not exists (select 1 from present where present.financial_year = imputed_from.donor_year
+                                                               and present.treatment = crosswalk.treatment))
+      )
 ),
 
 cra as (

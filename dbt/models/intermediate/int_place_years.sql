@@ -22,7 +22,8 @@ final as (
     select
         places.place_id,
         population.financial_year,
-        sum(population.population) as population
+        sum(population.population) as population,
+        cast(max(population.mid_year) as integer) as population_mid_year
     from places
     inner join members on members.place_id = places.place_id
     inner join population on population.lad_code = members.lad_code

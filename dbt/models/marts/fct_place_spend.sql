@@ -26,6 +26,26 @@ manifest as (
     select source_id, origin from {{ ref('sources') }}
 ),
 
+-- an authority's figure shared over several districts that all lie in one place is, for that place,
+-- the authority's own return for exactly its area: method actual (Cumberland's own return in
+-- Cumberland, Greater Manchester's combined authority in the Greater Manchester pilot). [rule: count_rule]
+shared as (
+    select financial_year, organisation, source_id, sum(amount_gbp) as authority_gbp
+    from district_spend
+    where sector = 'LG' and method = 'apportioned_population'
+    group by all
+),
+
+whole_in_place as (
+    select places.place_id, district_spend.financial_year, district_spend.organisation, district_spend.source_id
+    from district_spend
+    inner join places on places.lad_code = district_spend.lad_code
+    inner join shared using (financial_year, organisation, source_id)
+    where district_spend.sector = 'LG' and district_spend.method = 'apportioned_population'
+    group by all
+    having abs(sum(district_spend.amount_gbp) - any_value(shared.authority_gbp)) < 1
+),
+
 final as (
     select
         places.place_id,
@@ -36,8 +56,8 @@ final as (
         district_spend.department,
         district_spend.organisation,
         district_spend.source_id,
-        district_spend.method,
-        district_spend.indicator_id,
+        case when whole_in_place.place_id is not null then 'actual' else district_spend.method end as method,
+        case when whole_in_place.place_id is not null then null else district_spend.indicator_id end as indicator_id,
         district_spend.cofog_group_basis,
         coalesce(manifest.origin, 'publisher') as source_origin,
         district_spend.fill_rule,
@@ -48,6 +68,10 @@ final as (
     inner join places on places.lad_code = district_spend.lad_code
     inner join place_years on place_years.place_id = places.place_id and place_years.financial_year = district_spend.financial_year
     left join manifest on manifest.source_id = district_spend.source_id
+    left join whole_in_place
+        on whole_in_place.place_id = places.place_id and whole_in_place.financial_year = district_spend.financial_year
+        and whole_in_place.organisation = district_spend.organisation and whole_in_place.source_id = district_spend.source_id
+        and district_spend.sector = 'LG' and district_spend.method = 'apportioned_population'
     group by all
 )
 

@@ -34,6 +34,7 @@ final as (
         places.place_kind,
         place_population.financial_year,
         place_population.population,
+        place_population.population_mid_year,
         totals.total_gbp,
         totals.total_gbp / place_population.population as per_capita_gbp,
         coalesce(totals.actual_gbp, 0) / totals.total_gbp as share_actual,
