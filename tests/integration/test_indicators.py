@@ -10,8 +10,8 @@ import pytest
 
 from conftest import PLACE_YEARS, ROOT, run_cli
 
-NORTH_WEST = "E12000002"   # no district of the North West merged in 2019: its 2018 and 2019 codes agree
-BLACKPOOL = "E06000009"
+WEST_MIDLANDS = "E12000005"   # no district of the West Midlands merged since 2018: its 2018, 2019 and 2023 codes agree
+MALVERN_HILLS = "E07000235"   # the region's oldest district
 
 
 def test_most_of_the_count_is_placed_by_a_return_or_an_indicator(con):
@@ -20,39 +20,39 @@ def test_most_of_the_count_is_placed_by_a_return_or_an_indicator(con):
                                / sum(amount_gbp)
         FROM marts.fct_place_spend f JOIN seeds.places p USING (place_id)
         WHERE p.place_kind = 'district' GROUP BY 1""").fetchall())
-    assert len(shares) == 10
+    assert len(shares) == 17
     assert shares["2016-17"] >= 0.60          # population alone placed 86% of it before the indicators
     assert min(shares.values()) > 0.5         # 2008-09 too, through its split of functions into groups
 
 
 def test_old_age_stream_is_the_regional_figure_times_the_pension_age_share(con):
-    """Recomputed from the raw tables alone: CRA 2018's North West old-age (10.2) figure for 2016-17
-    times Blackpool's share of the region's people of 65 and over (mid-2018 rate per head, scaled to
-    mid-2016 population)."""
+    """Recomputed from the raw tables alone: CRA 2021's West Midlands old-age (10.2) figure for 2016-17
+    (the latest vintage that publishes the year) times Malvern Hills' share of the region's people of 65
+    and over (mid-2018 rate per head, scaled to the revised mid-2016 population of the mid-2023 release)."""
     regional = con.execute("""
         SELECT sum(value) * 1000 FROM raw.cra
-        WHERE source_id = 'cra_2018' AND financial_year = '2016-17' AND region = 'ENGLAND_North West'
+        WHERE source_id = 'cra_2021' AND financial_year = '2016-17' AND region = 'ENGLAND_West Midlands'
           AND id_or_non_id = 'ID' AND cofog_subfunction LIKE '10.2 %'
-          AND (sector IN ('CG', 'PC') OR (sector = 'LG' AND cap_or_cur = 'CAP'))""").fetchone()[0]
+          AND (sector IN ('CG', 'PC') OR (sector = 'LG' AND cap_or_cur LIKE '%CAP'))""").fetchone()[0]   # CAP or TES_CAP
     shares = dict(con.execute("""
         WITH districts AS (SELECT lad_code FROM intermediate.int_districts_described WHERE region_code = ?),
         age AS (SELECT area_code, sum(population) FILTER (WHERE cast(regexp_extract(age, '^(\\d+)', 1) AS INT) >= 65)
                                   / sum(population) AS rate
                 FROM raw.ons_population_by_age WHERE sex IN ('male', 'female') AND age <> 'all ages' GROUP BY 1),
-        pop AS (SELECT area_code, population FROM raw.ons_district_population WHERE mid_year = '2016')
+        pop AS (SELECT area_code, population FROM raw.ons_district_population_2023 WHERE mid_year = '2016')
         SELECT d.lad_code, age.rate * pop.population / sum(age.rate * pop.population) OVER ()
         FROM districts d JOIN age ON age.area_code = d.lad_code JOIN pop ON pop.area_code = d.lad_code""",
-        [NORTH_WEST]).fetchall())
-    assert len(shares) == 39 and sum(shares.values()) == pytest.approx(1)
+        [WEST_MIDLANDS]).fetchall())
+    assert len(shares) == 30 and sum(shares.values()) == pytest.approx(1)
     counted = con.execute("""
         SELECT sum(amount_gbp), min(method), max(method), min(indicator_id) FROM marts.fct_place_spend
-        WHERE place_id = ? AND financial_year = '2016-17' AND cofog_group = '10.2' AND source_id = 'cra_2018'""",
-        [BLACKPOOL]).fetchone()
+        WHERE place_id = ? AND financial_year = '2016-17' AND cofog_group = '10.2' AND source_id = 'cra_2021'""",
+        [MALVERN_HILLS]).fetchone()
     assert counted[1:] == ("apportioned_indicator", "apportioned_indicator", "pension_age_population")
-    assert counted[0] == pytest.approx(regional * shares[BLACKPOOL], abs=1.0)
-    # and not what population alone gives: Blackpool is older than its region
+    assert counted[0] == pytest.approx(regional * shares[MALVERN_HILLS], abs=1.0)
+    # and not what population alone gives: Malvern Hills is older than its region
     by_population = con.execute("""SELECT sum(population_only_gbp) FROM marts.fct_place_spend WHERE place_id = ?
-        AND financial_year = '2016-17' AND cofog_group = '10.2' AND source_id = 'cra_2018'""", [BLACKPOOL]).fetchone()[0]
+        AND financial_year = '2016-17' AND cofog_group = '10.2' AND source_id = 'cra_2021'""", [MALVERN_HILLS]).fetchone()[0]
     assert counted[0] > by_population * 1.05
 
 
@@ -78,7 +78,7 @@ def test_health_weight_of_an_older_district_exceeds_a_younger_one(con):
 def test_cg_pc_conserved_in_every_region_year_and_2008_09_groups_add_back(con):
     worst, n = con.execute("SELECT max(abs(difference_gbp)), count(*) FROM marts.reconciliation "
                            "WHERE sector IN ('CG', 'PC')").fetchone()
-    assert n == 9 * 10 * 2 and worst < 1000
+    assert n == 9 * 17 * 2 and worst < 1000
     # 2008-09 is published by function only: split into groups, it still adds to each published division
     split = con.execute("""
         WITH s AS (SELECT region_code, sector, cofog_division, sum(amount_gbp) AS gbp, count(DISTINCT cofog_group) AS groups,

@@ -102,8 +102,9 @@ def test_template_has_a_validated_sheet_per_body_prefilled_with_the_estimate(rou
     assert prefilled == pytest.approx(round_trip["before"]["total"], abs=len(bodies) * 10)
     academies = body_sheet(wb, "Academies")
     assert academies["C17"].value == round(round_trip["before"]["academies"])
-    # academies: primary and secondary schooling placed by the population of school age, the rest of 09 by population
-    assert academies["D17"].value.split(", ") == ["apportioned_indicator (school_age_population)", "apportioned_population"]
+    # academies: CRA 2021 (the latest vintage of 2016-17) puts all of it in 09.2 secondary education, placed
+    # by the population of school age
+    assert academies["D17"].value.split(", ") == ["apportioned_indicator (school_age_population)"]
     rules = {str(dv.sqref): dv for dv in academies.data_validations.dataValidation}
     assert rules["A9:A28"].type == "list" and rules["A9:A28"].formula1 == "Lists!$A$2:$A$11"
     assert rules["E9:E28"].type == "decimal" and rules["E9:E28"].operator == "greaterThanOrEqual"
@@ -130,8 +131,8 @@ def test_returned_figures_replace_estimates_and_the_transfer_is_counted_once(rou
     assert got == pytest.approx({("Department for Education", "actual_return"): 150e6,
                                  ("Department for Education", "transfer_removed"): -100e6,
                                  ("Academies", "actual_return"): 100e6})
-    assert {r for (r,) in refs} == {"hackney_partners.xlsx, sheet '060 Academies', row 17",
-                                    "hackney_partners.xlsx, sheet '064 Department for Education', row 17"}
+    assert {r for (r,) in refs} == {"hackney_partners.xlsx, sheet '062 Academies', row 17",
+                                    "hackney_partners.xlsx, sheet '066 Department for Education', row 17"}
     # the £100m the department funded is counted once, at the academies
     assert got[("Department for Education", "actual_return")] + got[("Department for Education", "transfer_removed")] \
         == pytest.approx(50e6)
@@ -147,7 +148,7 @@ def test_a_bad_return_is_rejected_with_each_problem_named_and_the_rest_builds(ro
     out = round_trip["stdout"]
     assert "partner return hackney_partners.xlsx: accepted, 2 line(s)" in out
     assert "partner return hackney_bad.xlsx: rejected" in out
-    sheet = "sheet '064 Department for Education'"
+    sheet = "sheet '066 Department for Education'"
     assert f"hackney_bad.xlsx, {sheet}, row 19, column A (cofog_division): not a COFOG division (01 to 10): '11'" in out
     assert f"hackney_bad.xlsx, {sheet}, row 16, column E (own_figure_gbp): negative amount" in out
     assert f"hackney_bad.xlsx, {sheet}, row 20, column A (cofog_division): duplicated line" in out

@@ -2,10 +2,11 @@
 -- A one-year run checks the years it replaced (macro selected_years); a full build checks them all.
 {{ config(meta={'dagster': {'ref': {'name': 'fct_neighbourhood_spend'}}}) }}  -- shown in Dagster as a check on fct_neighbourhood_spend
 with districts as (
-    select t.place_id as lad_code, t.financial_year, t.total_gbp
-    from {{ ref('place_totals') }} t
-    inner join {{ ref('places') }} p on p.place_id = t.place_id and p.place_kind = 'district'
-    where {{ selected_years('t.financial_year') }}
+    -- every 2018 district in every year (one merged since keeps its LSOAs after its merger)
+    select lad_code, financial_year, sum(amount_gbp) as total_gbp
+    from {{ ref('int_district_spend_summarised') }}
+    where {{ selected_years('financial_year') }}
+    group by all
 ),
 lsoas as (
     select lad_code, financial_year, sum(amount_gbp) as lsoa_gbp, count(distinct lsoa_code) as n_lsoas
