@@ -180,3 +180,24 @@ def test_a_duplicated_json_object_fails_the_build_naming_the_row_and_nothing_is_
             f"{data[100]['year_ending']} and ONS_code {data[100]['ONS_code']} ({name}) already at row 101") in proc.stderr
     assert "the published warehouse was not touched" in proc.stderr
     assert hashlib.sha256(published.read_bytes()).hexdigest() == before
+
+
+def test_a_district_mapped_to_the_wrong_successor_fails_the_reorganisation_gate(built_warehouse, tmp_path):
+    """The gate adds each 2023 district's predecessors' mid-2011 populations (MYEB3) and compares them with
+    the 2023 district's own mid-2011 figure (MYE4): both rest on Census 2011, so they agree exactly."""
+    import duckdb
+
+    from conftest import run_dbt
+
+    broken = tmp_path / "broken.duckdb"
+    shutil.copyfile(built_warehouse["warehouse"], broken)
+    c = duckdb.connect(str(broken))
+    c.execute("UPDATE intermediate.int_districts_succeeded SET lad_code_2023 = 'E06000064' "   # Allerdale into Westmorland
+              "WHERE lad_code = 'E07000026' AND is_2023_district")
+    c.close()
+    proc = run_dbt(["test", "--select", "assert_2023_districts_are_unions_of_2018_districts"], broken, tmp_path / "t")
+    assert proc.returncode != 0 and "FAIL 2 assert_2023_districts_are_unions_of_2018_districts" in proc.stdout
+    c = duckdb.connect(str(broken), read_only=True)
+    codes = {r[0] for r in c.execute("SELECT code FROM quality_failures.assert_2023_districts_are_unions_of_2018_districts").fetchall()}
+    c.close()
+    assert codes == {"E06000063", "E06000064"}   # Cumberland short of Allerdale, Westmorland and Furness over
