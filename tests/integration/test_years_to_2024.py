@@ -201,3 +201,41 @@ def test_a_district_mapped_to_the_wrong_successor_fails_the_reorganisation_gate(
     codes = {r[0] for r in c.execute("SELECT code FROM quality_failures.assert_2023_districts_are_unions_of_2018_districts").fetchall()}
     c.close()
     assert codes == {"E06000063", "E06000064"}   # Cumberland short of Allerdale, Westmorland and Furness over
+
+
+def test_an_ods_with_a_renamed_header_fails_the_build_naming_file_sheet_and_row(built_warehouse, mirror, tmp_path):
+    import zipfile
+
+    published = tmp_path / "warehouse" / "totalplace.duckdb"
+    published.parent.mkdir()
+    shutil.copyfile(built_warehouse["warehouse"], published)
+    before = hashlib.sha256(published.read_bytes()).hexdigest()
+    family = tmp_path / "mirror" / "mhclg_revenue_outturn"
+    shutil.copytree(mirror / "mhclg_revenue_outturn", family)
+    bad = family / "RSX_LA_Data_2024-25_data_by_LA.ods"
+    bad.chmod(0o644)
+    original = mirror / "mhclg_revenue_outturn" / bad.name
+    with zipfile.ZipFile(original) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "content.xml":
+                data = data.replace(b"<text:p>E-code</text:p>", b"<text:p>Authority reference</text:p>")
+            dst.writestr(item, data)
+    manifest = tmp_path / "sources.csv"
+    with open(ROOT / "seeds" / "sources.csv", newline="") as fh:
+        rows = list(csv.reader(fh))
+    sha_col = rows[0].index("sha256")
+    for r in rows:
+        if r[0] == "rsx_2024_25":
+            r[sha_col] = hashlib.sha256(bad.read_bytes()).hexdigest()
+    with open(manifest, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    env = {**built_warehouse["env"], "TOTALPLACE_MIRROR": str(tmp_path / "mirror"), "TOTALPLACE_MANIFEST": str(manifest),
+           "TOTALPLACE_DATA": str(tmp_path / "data"), "TOTALPLACE_WAREHOUSE": str(published),
+           "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+    proc = run_cli(["build", "--select", "key:landed/mhclg_revenue_outturn or key:raw/revenue_outturn_rs"], env)
+    assert proc.returncode == 1
+    assert ("RSX_LA_Data_2024-25_data_by_LA.ods, sheet 'RSX_LA_Data_202425': header row not found in the first 40 rows"
+            in proc.stderr) and "row 7 looks like the header but lacks ecode" in proc.stderr
+    assert "the published warehouse was not touched" in proc.stderr
+    assert hashlib.sha256(published.read_bytes()).hexdigest() == before
