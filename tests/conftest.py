@@ -54,6 +54,19 @@ def real(mirror, manifest):
     return get
 
 
+def ods_with_text_replaced(src: Path, dst: Path, old: str, new: str) -> None:
+    """A copy of an ODS workbook with every cell reading ``old`` reading ``new``. An ODS is a zip of XML: the
+    copy rewrites content.xml and keeps every other member as it is (mimetype first and stored)."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "content.xml":
+                data = data.replace(f"<text:p>{old}</text:p>".encode(), f"<text:p>{new}</text:p>".encode())
+            zout.writestr(item, data)
+
+
 def run_cli(args: list[str], env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).parent / "totalplace"
     full_env = {**os.environ, **env, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from conftest import PLACE_YEARS, ROOT, run_cli
+from conftest import PLACE_YEARS, ROOT, ods_with_text_replaced, run_cli
 
 YEARS = [f"{y}-{str(y + 1)[2:]}" for y in range(2008, 2025)]
 RS_OR_RSX_YEARS = [y for y in YEARS if not "2018-19" <= y <= "2020-21"]
@@ -151,35 +151,44 @@ def test_population_is_one_series_without_a_break_and_2024_25_holds_mid_2023(con
     assert held == [("mid-2023 held (no later estimate yet)",)]
 
 
-def test_a_duplicated_json_object_fails_the_build_naming_the_row_and_nothing_is_published(built_warehouse, mirror, tmp_path):
+def build_over_a_bad_file(built_warehouse, tmp_path, source_id: str, bad, select: str):
+    """`totalplace build --select ...` with ``bad`` (a file under tmp_path/mirror) in place of the manifest row
+    ``source_id``'s file (its sha256 updated in a copy of the manifest), over a copy of the built warehouse
+    published in tmp_path. Returns the process and whether the published warehouse is byte-identical after."""
     published = tmp_path / "warehouse" / "totalplace.duckdb"
     published.parent.mkdir()
     shutil.copyfile(built_warehouse["warehouse"], published)
     before = hashlib.sha256(published.read_bytes()).hexdigest()
-    bad = tmp_path / "mirror" / "derived_revenue_outturn" / "council_spending.json"
-    bad.parent.mkdir(parents=True)
-    data = json.loads((mirror / "derived_revenue_outturn" / "council_spending.json").read_text())
-    data.insert(101, dict(data[100]))                                         # object 101 again as object 102
-    bad.write_text(json.dumps(data, indent=4))
     manifest = tmp_path / "sources.csv"
     with open(ROOT / "seeds" / "sources.csv", newline="") as fh:
         rows = list(csv.reader(fh))
     sha_col = rows[0].index("sha256")
     for r in rows:
-        if r[0] == "derived_council_spending":
+        if r[0] == source_id:
             r[sha_col] = hashlib.sha256(bad.read_bytes()).hexdigest()
     with open(manifest, "w", newline="") as fh:
         csv.writer(fh).writerows(rows)
     env = {**built_warehouse["env"], "TOTALPLACE_MIRROR": str(tmp_path / "mirror"), "TOTALPLACE_MANIFEST": str(manifest),
            "TOTALPLACE_DATA": str(tmp_path / "data"), "TOTALPLACE_WAREHOUSE": str(published),
            "DAGSTER_HOME": str(tmp_path / "dagster_home")}
-    proc = run_cli(["build", "--select", "key:landed/derived_revenue_outturn or key:raw/derived_revenue_outturn"], env)
+    proc = run_cli(["build", "--select", select], env)
+    return proc, hashlib.sha256(published.read_bytes()).hexdigest() == before
+
+
+def test_a_duplicated_json_object_fails_the_build_naming_the_row_and_nothing_is_published(built_warehouse, mirror, tmp_path):
+    bad = tmp_path / "mirror" / "derived_revenue_outturn" / "council_spending.json"
+    bad.parent.mkdir(parents=True)
+    data = json.loads((mirror / "derived_revenue_outturn" / "council_spending.json").read_text())
+    data.insert(101, dict(data[100]))                                         # object 101 again as object 102
+    bad.write_text(json.dumps(data, indent=4))
+    proc, untouched = build_over_a_bad_file(built_warehouse, tmp_path, "derived_council_spending", bad,
+                                            "key:landed/derived_revenue_outturn or key:raw/derived_revenue_outturn")
     assert proc.returncode == 1
     name = data[100]["LA_name"]
     assert (f"council_spending.json, row 102, column 'ONS_code': duplicated object: year_ending "
             f"{data[100]['year_ending']} and ONS_code {data[100]['ONS_code']} ({name}) already at row 101") in proc.stderr
     assert "the published warehouse was not touched" in proc.stderr
-    assert hashlib.sha256(published.read_bytes()).hexdigest() == before
+    assert untouched
 
 
 def test_a_district_mapped_to_the_wrong_successor_fails_the_reorganisation_gate(built_warehouse, tmp_path):
@@ -204,38 +213,15 @@ def test_a_district_mapped_to_the_wrong_successor_fails_the_reorganisation_gate(
 
 
 def test_an_ods_with_a_renamed_header_fails_the_build_naming_file_sheet_and_row(built_warehouse, mirror, tmp_path):
-    import zipfile
-
-    published = tmp_path / "warehouse" / "totalplace.duckdb"
-    published.parent.mkdir()
-    shutil.copyfile(built_warehouse["warehouse"], published)
-    before = hashlib.sha256(published.read_bytes()).hexdigest()
     family = tmp_path / "mirror" / "mhclg_revenue_outturn"
     shutil.copytree(mirror / "mhclg_revenue_outturn", family)
     bad = family / "RSX_LA_Data_2024-25_data_by_LA.ods"
     bad.chmod(0o644)
-    original = mirror / "mhclg_revenue_outturn" / bad.name
-    with zipfile.ZipFile(original) as src, zipfile.ZipFile(bad, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "content.xml":
-                data = data.replace(b"<text:p>E-code</text:p>", b"<text:p>Authority reference</text:p>")
-            dst.writestr(item, data)
-    manifest = tmp_path / "sources.csv"
-    with open(ROOT / "seeds" / "sources.csv", newline="") as fh:
-        rows = list(csv.reader(fh))
-    sha_col = rows[0].index("sha256")
-    for r in rows:
-        if r[0] == "rsx_2024_25":
-            r[sha_col] = hashlib.sha256(bad.read_bytes()).hexdigest()
-    with open(manifest, "w", newline="") as fh:
-        csv.writer(fh).writerows(rows)
-    env = {**built_warehouse["env"], "TOTALPLACE_MIRROR": str(tmp_path / "mirror"), "TOTALPLACE_MANIFEST": str(manifest),
-           "TOTALPLACE_DATA": str(tmp_path / "data"), "TOTALPLACE_WAREHOUSE": str(published),
-           "DAGSTER_HOME": str(tmp_path / "dagster_home")}
-    proc = run_cli(["build", "--select", "key:landed/mhclg_revenue_outturn or key:raw/revenue_outturn_rs"], env)
+    ods_with_text_replaced(mirror / "mhclg_revenue_outturn" / bad.name, bad, "E-code", "Authority reference")
+    proc, untouched = build_over_a_bad_file(built_warehouse, tmp_path, "rsx_2024_25", bad,
+                                            "key:landed/mhclg_revenue_outturn or key:raw/revenue_outturn_rs")
     assert proc.returncode == 1
     assert ("RSX_LA_Data_2024-25_data_by_LA.ods, sheet 'RSX_LA_Data_202425': header row not found in the first 40 rows"
             in proc.stderr) and "row 7 looks like the header but lacks ecode" in proc.stderr
     assert "the published warehouse was not touched" in proc.stderr
-    assert hashlib.sha256(published.read_bytes()).hexdigest() == before
+    assert untouched

@@ -12,6 +12,8 @@ import xlsxwriter
 from dagster_project.raw import la_returns, ons
 from dagster_project.raw.tabular import SourceFormatError, read_sheet
 
+from conftest import ods_with_text_replaced
+
 SHEET = "RS LA Data 2016-17"
 
 
@@ -125,17 +127,10 @@ def test_csv_duplicated_area_is_quarantined(real, tmp_path):
 
 def test_ods_header_renamed_names_file_sheet_and_row(real, tmp_path):
     """RSX 2024-25 (ODS) with its E-code header renamed: a clear error naming the file, the sheet, the row
-    that looked like the header and the column it lacks. ODS is a zip of XML: the copy edits content.xml."""
-    import zipfile
-
+    that looked like the header and the column it lacks."""
     s, path = real("rsx_2024_25")
     out = tmp_path / path.name
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
-        for item in src.infolist():          # mimetype first and stored, as ODS requires
-            data = src.read(item.filename)
-            if item.filename == "content.xml":
-                data = data.replace(b"<text:p>E-code</text:p>", b"<text:p>Authority reference</text:p>")
-            dst.writestr(item, data)
+    ods_with_text_replaced(path, out, "E-code", "Authority reference")
     with pytest.raises(SourceFormatError) as err:
         la_returns.parse_la_workbook(out, s)
     msg = str(err.value)

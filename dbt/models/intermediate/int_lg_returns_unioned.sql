@@ -16,7 +16,7 @@ derived_returns as (
     select
         source_id, source_file, sheet, row_number, column_letter, financial_year, ecode,
         ons_code_published as ons_code, authority_name, line_number, line_label_key, amount_gbp, return_status
-    from {{ ref('stg_derived__revenue_outturn') }}
+    from {{ ref('stg_third_party__council_spending') }}
 ),
 
 manifest as (
