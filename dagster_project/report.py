@@ -9,7 +9,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from .count import CountError, get_count
+from .count import CountError, get_count, population_label
 from .gate_report import build_info
 from .warehouse import connect
 
@@ -165,7 +165,7 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
 <div class="kpis">
 <div class="kpi">Identifiable public spending<b id="kpi-total">£{headline.total_gbp / 1e6:,.1f} million</b></div>
 <div class="kpi">Per head<b id="kpi-per-head">£{headline.per_capita_gbp:,.0f}</b>{rank_text}</div>
-<div class="kpi">Population (mid-{year[:4]})<b>{headline.population:,}</b></div>
+<div class="kpi">{population_label(headline).capitalize()}<b>{headline.population:,}</b></div>
 <div class="kpi">From actual local returns<b>{headline.share_actual:.1%}</b>estimated: {estimated:.1%}</div>
 <div class="kpi">Placed by indicators<b id="kpi-indicator">{headline.share_indicator:.1%}</b>by population only: £{headline.population_only_total_gbp / 1e6:,.1f}m ({_signed(difference)})</div>
 </div>
