@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11:
 #   make build   creates .venv, installs the pinned dependencies, builds the warehouse
-#   make test    creates .venv, installs the pinned dependencies (and Chromium), runs the tests
+#   make test    creates .venv, installs the pinned dependencies (and Chromium), runs both test tiers
+# `make test-fast` runs the fast tier alone (no mirror, no full build); `make lint` is the lint gate.
 # `make help` lists every target.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
@@ -11,7 +12,7 @@ PORT   ?= 8888
 DAGSTER_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),3000)
 export TOTALPLACE_MIRROR ?= ../shared/raw
 
-.PHONY: help build test install chromium pull status dagster notebooks docs bench clean
+.PHONY: help build test test-fast test-real lint conventions install chromium pull status dagster notebooks docs bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,7 +20,7 @@ help:  ## list the targets
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,notebooks]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,notebooks,lint]'
 	touch $@
 
 install: $(BIN)/.installed  ## create .venv and install the pinned dependencies
@@ -43,8 +44,23 @@ pull: install  ## land and verify every file of the manifest
 status: install  ## per file and sheet: header row, data rows, skipped and rejected rows
 	$(BIN)/totalplace status
 
-test: install chromium  ## run the test suite (real files from TOTALPLACE_MIRROR)
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest $(PYTEST_ARGS)
+test: test-fast test-real  ## run both test tiers: the fast one, then the real-data one
+
+test-fast: install  ## the fast tier: generated workbooks, dbt unit tests, CLI errors, rules; no mirror, no full build
+	PATH=$(CURDIR)/$(BIN):$$PATH TOTALPLACE_MIRROR=$(CURDIR)/.no-mirror-in-the-fast-tier \
+	  $(BIN)/python -m pytest -m "not realdata" $(PYTEST_ARGS)
+
+test-real: install chromium  ## the real-data tier: the published files from TOTALPLACE_MIRROR, full builds, UI, notebooks
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -m realdata $(PYTEST_ARGS)
+
+lint: install  ## the lint gate: ruff (check and format) on Python, sqlfluff (duckdb, dbt templater) on the models
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd dbt && TOTALPLACE_WAREHOUSE=$(CURDIR)/dbt/target/lint.duckdb $(CURDIR)/$(BIN)/sqlfluff lint models tests \
+	  --processes 2 --disable-progress-bar
+
+conventions: install  ## dbt conventions (dbt-project-evaluator's rules) on the parsed project, exceptions in a seed
+	$(BIN)/python -m dagster_project.conventions
 
 notebooks: install  ## open the analysts' notebooks in JupyterLab on the project's kernel (HOST, PORT)
 	cd notebooks && PATH=$(CURDIR)/$(BIN):$$PATH $(CURDIR)/$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser \

@@ -1,4 +1,5 @@
 """totalplace: a reproducible Total Place high-level count as Dagster assets, dbt models and GE gates."""
+
 import os
 
 # Quiet third-party progress bars and telemetry before they are imported (GE draws a tqdm bar per

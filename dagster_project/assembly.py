@@ -4,6 +4,7 @@ publish, the build job, the mirror sensor and schedule, and the resources.
 `dagster_project.definitions` holds the module-level ``defs`` the Dagster UI and CLI load;
 `totalplace build` loads the same definitions and runs the same job on the same instance.
 """
+
 from __future__ import annotations
 
 import dagster as dg
@@ -38,12 +39,16 @@ def make_definitions(settings: Settings | None = None) -> dg.Definitions:
     checks = [*build_raw_checks(raw_tables(sources)), *build_mart_checks()]
 
     build = dg.define_asset_job(
-        BUILD_JOB, selection=dg.AssetSelection.all(),
+        BUILD_JOB,
+        selection=dg.AssetSelection.all(),
         description="Every asset for the chosen years: pull, parse, gate, model, and publish the warehouse if every "
-                    "blocking check passed. `totalplace build` runs this job.")
+        "blocking check passed. `totalplace build` runs this job.",
+    )
     refresh = dg.define_asset_job(
-        REFRESH_JOB, selection=dg.AssetSelection.groups("pull").downstream(),
-        description="Pull the changed families and rebuild and publish everything downstream of them.")
+        REFRESH_JOB,
+        selection=dg.AssetSelection.groups("pull").downstream(),
+        description="Pull the changed families and rebuild and publish everything downstream of them.",
+    )
     defs = dg.Definitions(
         assets=assets,
         jobs=[build, refresh],

@@ -10,6 +10,7 @@ whether `totalplace build`, the Dagster UI, a backfill or a sensor started it. `
 it before it starts the run, so it can refuse at once; the lock is re-entrant within one process, so
 the run it then executes holds it already.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,16 +18,16 @@ import fcntl
 import os
 import sys
 import time
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 
 class BuildLocked(RuntimeError):
     pass
 
 
-_HELD: dict[Path, int] = {}   # lock files this process holds, with how many nested holders
+_HELD: dict[Path, int] = {}  # lock files this process holds, with how many nested holders
 
 
 def lock_path(warehouse: Path) -> Path:
@@ -42,14 +43,20 @@ def _holder(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def build_lock(warehouse: Path, *, wait: bool = False, poll: float = 1.0, who: str | None = None,
-               say=lambda m: print(m, file=sys.stderr, flush=True)) -> Iterator[None]:
+def build_lock(
+    warehouse: Path,
+    *,
+    wait: bool = False,
+    poll: float = 1.0,
+    who: str | None = None,
+    say=lambda m: print(m, file=sys.stderr, flush=True),
+) -> Iterator[None]:
     """Hold the build lock of ``warehouse`` for the block. Another build holding it: raise BuildLocked
     naming it, or with ``wait`` wait for it (saying so once). ``who`` describes this build to others
     (default: the command line)."""
     path = lock_path(warehouse).resolve()
     if _HELD.get(path):
-        _HELD[path] += 1   # this process holds it already (`totalplace build` running its Dagster run)
+        _HELD[path] += 1  # this process holds it already (`totalplace build` running its Dagster run)
         try:
             yield
         finally:
@@ -67,8 +74,10 @@ def build_lock(warehouse: Path, *, wait: bool = False, poll: float = 1.0, who: s
             except BlockingIOError:
                 holder = _holder(path)
                 if not wait:
-                    raise BuildLocked(f"another build is running ({holder}); it publishes {warehouse} when it ends. "
-                                      "Wait for it, or run this build with --wait to start when it ends") from None
+                    raise BuildLocked(
+                        f"another build is running ({holder}); it publishes {warehouse} when it ends. "
+                        "Wait for it, or run this build with --wait to start when it ends"
+                    ) from None
                 if not told:
                     say(f"  waiting for the running build to end ({holder})")
                     told = True
@@ -76,8 +85,11 @@ def build_lock(warehouse: Path, *, wait: bool = False, poll: float = 1.0, who: s
         held = True
         os.ftruncate(fd, 0)
         who = who or " ".join(sys.argv[:1] and [Path(sys.argv[0]).name] + sys.argv[1:])
-        os.pwrite(fd, (f"process {os.getpid()}, started {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC: "
-                       f"{who}\n").encode(), 0)
+        os.pwrite(
+            fd,
+            (f"process {os.getpid()}, started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC: {who}\n").encode(),
+            0,
+        )
         _HELD[path] = 1
         yield
     finally:
@@ -85,7 +97,7 @@ def build_lock(warehouse: Path, *, wait: bool = False, poll: float = 1.0, who: s
         if held:
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, 0)
-        os.close(fd)   # closing releases the flock
+        os.close(fd)  # closing releases the flock
 
 
 def stop_orphans(work: Path, say=lambda m: print(m, file=sys.stderr, flush=True)) -> int:

@@ -1,4 +1,5 @@
 """`totalplace` command line: build the warehouse, pull the sources, show what was loaded."""
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,10 @@ def _years_arg(value: str | None) -> list[str] | None:
     first, _, last = value.partition("..")
     unknown = [y for y in (first, last or first) if y not in known]
     if unknown:
-        raise SystemExit(f"totalplace build: unknown financial year {unknown[0]!r}; the yearly returns cover "
-                         f"{known[0]} to {known[-1]} (write e.g. --year 2016-17 or --year 2015-16..2017-18)")
+        raise SystemExit(
+            f"totalplace build: unknown financial year {unknown[0]!r}; the yearly returns cover "
+            f"{known[0]} to {known[-1]} (write e.g. --year 2016-17 or --year 2015-16..2017-18)"
+        )
     years = year_range(first, last or first, known)
     if not years:
         raise SystemExit(f"totalplace build: --year {value}: the first year comes after the last")
@@ -60,16 +63,18 @@ def _missing_relations(warehouse: Path) -> list[str]:
     nodes = json.loads(ensure_manifest().read_text())["nodes"].values()
     wanted = {f"{n['schema']}.{n.get('alias') or n['name']}" for n in nodes if n["resource_type"] in ("model", "seed")}
     with connect(warehouse, read_only=True) as con:
-        have = {f"{s}.{t}" for s, t in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()}
+        have = {
+            f"{s}.{t}"
+            for s, t in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+        }
     return sorted(wanted - have)
 
 
 def cmd_build(args) -> int:
-    from .checks.ge import start_worker, stop_worker
-
     # Great Expectations (about 3 s to import) loads in its own process while this one loads Dagster and dbt;
     # forked now, before any thread exists
     from .buildlock import BuildLocked, build_lock
+    from .checks.ge import start_worker, stop_worker
     from .settings import Settings
 
     warehouse = Settings.from_env().warehouse
@@ -101,21 +106,30 @@ def _build(args) -> int:
     years = _years_arg(args.year)
     partial = bool(args.select or years or args.returns)
     if (years or args.returns) and not settings.warehouse.exists():
-        print(f"totalplace build {'--year' if years else '--returns'}: there is no published warehouse at "
-              f"{settings.warehouse} to update; run a full `totalplace build` first", file=sys.stderr)
+        print(
+            f"totalplace build {'--year' if years else '--returns'}: there is no published warehouse at "
+            f"{settings.warehouse} to update; run a full `totalplace build` first",
+            file=sys.stderr,
+        )
         return 2
     if partial and settings.warehouse.exists():
         missing = _missing_relations(settings.warehouse)
         if missing:
-            print(f"totalplace build: the published warehouse {settings.warehouse} predates {len(missing)} model(s) or "
-                  f"seed(s) of this version ({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''}); a partial "
-                  f"build reads them as they are, so run a full `totalplace build` first", file=sys.stderr)
+            print(
+                f"totalplace build: the published warehouse {settings.warehouse} predates {len(missing)} model(s) or "
+                f"seed(s) of this version ({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''}); a partial "
+                f"build reads them as they are, so run a full `totalplace build` first",
+                file=sys.stderr,
+            )
             return 2
-    print(f"totalplace build: mirror={settings.mirror or '(none: download)'} data={settings.data_dir} "
-          f"returns={settings.returns_dir}\n"
-          f"  building into {working_path(settings.warehouse)}\n"
-          f"  publishing to {settings.warehouse} only if every gate passes\n"
-          f"  Dagster instance {settings.dagster_home} (the runs show in `make dagster`)", flush=True)
+    print(
+        f"totalplace build: mirror={settings.mirror or '(none: download)'} data={settings.data_dir} "
+        f"returns={settings.returns_dir}\n"
+        f"  building into {working_path(settings.warehouse)}\n"
+        f"  publishing to {settings.warehouse} only if every gate passes\n"
+        f"  Dagster instance {settings.dagster_home} (the runs show in `make dagster`)",
+        flush=True,
+    )
     defs = make_definitions(settings)
     print(f"  [{time.perf_counter() - t0:5.1f}s] asset definitions loaded", flush=True)
     if args.select:
@@ -129,25 +143,35 @@ def _build(args) -> int:
     else:
         selection = None
     asset_keys = None
-    if selection is not None:   # a partial build publishes too
-        asset_keys = sorted(selection.resolve(defs.resolve_asset_graph()) | {PUBLISH_KEY},
-                            key=lambda k: k.to_user_string())
+    if selection is not None:  # a partial build publishes too
+        asset_keys = sorted(
+            selection.resolve(defs.resolve_asset_graph()) | {PUBLISH_KEY}, key=lambda k: k.to_user_string()
+        )
     run_years = years or financial_years()
-    print(f"  financial year partition(s): {run_years[0]}" + (f" to {run_years[-1]}" if len(run_years) > 1 else ""),
-          flush=True)
+    print(
+        f"  financial year partition(s): {run_years[0]}" + (f" to {run_years[-1]}" if len(run_years) > 1 else ""),
+        flush=True,
+    )
     with project_instance(settings) as instance:
         result = defs.resolve_job_def(BUILD_JOB).execute_in_process(
-            raise_on_error=False, instance=instance, asset_selection=asset_keys,
-            tags={"dagster/asset_partition_range_start": run_years[0], "dagster/asset_partition_range_end": run_years[-1],
-                  "totalplace/started_by": "totalplace build"},
-            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}})
+            raise_on_error=False,
+            instance=instance,
+            asset_selection=asset_keys,
+            tags={
+                "dagster/asset_partition_range_start": run_years[0],
+                "dagster/asset_partition_range_end": run_years[-1],
+                "totalplace/started_by": "totalplace build",
+            },
+            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
+        )
     elapsed = time.perf_counter() - t0
     print(f"  [{elapsed:5.1f}s] run {result.run_id} finished", flush=True)
     evaluations = result.get_asset_check_evaluations()
     failed_checks = blocking_failures(evaluations)
     warned = [e for e in evaluations if not e.passed and e not in failed_checks]
-    published = any(e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key == PUBLISH_KEY
-                    for e in result.all_events)
+    published = any(
+        e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key == PUBLISH_KEY for e in result.all_events
+    )
     from .gate_report import failing_rows
 
     if published:
@@ -159,13 +183,20 @@ def _build(args) -> int:
         _summary(settings.warehouse)
         print(f"wall time {elapsed:.1f} s, peak RSS {_rss_mib():.0f} MiB")
         return 0
-    print("\nbuild FAILED; the published warehouse was not touched"
-          + (f" ({settings.warehouse})" if settings.warehouse.exists() else ""), file=sys.stderr)
+    print(
+        "\nbuild FAILED; the published warehouse was not touched"
+        + (f" ({settings.warehouse})" if settings.warehouse.exists() else ""),
+        file=sys.stderr,
+    )
     kept = failed_path(settings.warehouse)
     for e in failed_checks:
         rows = failing_rows(kept, e.check_name) if kept.exists() else []
-        print(f"  gate failed: {e.asset_key.to_user_string()} {e.check_name}"
-              + (f": {e.description}" if e.description else "") + (":" if rows else ""), file=sys.stderr)
+        print(
+            f"  gate failed: {e.asset_key.to_user_string()} {e.check_name}"
+            + (f": {e.description}" if e.description else "")
+            + (":" if rows else ""),
+            file=sys.stderr,
+        )
         for row in rows:
             print(f"    - {row}", file=sys.stderr)
     failure_types = ("STEP_FAILURE", "RESOURCE_INIT_FAILURE", "RUN_FAILURE", "PIPELINE_FAILURE")
@@ -176,8 +207,11 @@ def _build(args) -> int:
         err = getattr(e.event_specific_data, "error", None)
         if err is None or "AssetCheckFailed" in str(getattr(err, "cls_name", "")):
             continue
-        while err.cause is not None and err.cls_name in ("DagsterExecutionStepExecutionError", "DagsterResourceFunctionError",
-                                                         "DagsterUserCodeExecutionError"):
+        while err.cause is not None and err.cls_name in (
+            "DagsterExecutionStepExecutionError",
+            "DagsterResourceFunctionError",
+            "DagsterUserCodeExecutionError",
+        ):
             err = err.cause
         msg = err.message.strip()
         for prefix in ("dagster._core.definitions.events.Failure: ", "dagster_project.resources.NothingBuiltYet: "):
@@ -204,10 +238,16 @@ def _summary(path: Path) -> None:
             SELECT table_name, count(DISTINCT source_id) AS files, sum(data_rows) AS data_rows,
                    sum(skipped_rows) AS skipped, sum(rejected_rows) AS rejected
             FROM raw.load_log GROUP BY 1 ORDER BY 1""").fetchall()
-        returns = con.execute("SELECT return_file, status, lines, problems FROM raw.partner_return_files ORDER BY 1"
-                              ).fetchall() if con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = "
-            "'partner_return_files'").fetchone()[0] else []
+        returns = (
+            con.execute(
+                "SELECT return_file, status, lines, problems FROM raw.partner_return_files ORDER BY 1"
+            ).fetchall()
+            if con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = "
+                "'partner_return_files'"
+            ).fetchone()[0]
+            else []
+        )
     print(f"  {'raw table':32} {'files':>5} {'data rows':>10} {'skipped':>8} {'rejected':>8}")
     for t, f, d, s, r in rows:
         print(f"  {t:32} {f:>5} {d:>10,} {s:>8,} {r:>8,}")
@@ -227,20 +267,27 @@ def cmd_status(args) -> int:
         print(f"no warehouse at {s.warehouse}: run `totalplace build`", file=sys.stderr)
         return 2
     with connect(s.warehouse, read_only=True) as con:
-        rows = con.execute("SELECT source_id, source_file, sheet, header_row, data_rows, skipped_rows, rejected_rows "
-                           "FROM raw.load_log ORDER BY table_name, source_id, sheet").fetchall()
+        rows = con.execute(
+            "SELECT source_id, source_file, sheet, header_row, data_rows, skipped_rows, rejected_rows "
+            "FROM raw.load_log ORDER BY table_name, source_id, sheet"
+        ).fetchall()
     print(f"{'source_id':26} {'sheet':34} {'hdr':>4} {'data':>7} {'skip':>5} {'rej':>5}  file")
     for sid, f, sh, h, d, sk, r in rows:
         print(f"{sid:26} {(sh or '-')[:34]:34} {h:>4} {d:>7,} {sk:>5} {r:>5}  {f}")
     from .publish import failed_path, wal, working_path
 
     print(f"\nwarehouse files in {s.warehouse.parent}:")
-    for label, path in (("published", s.warehouse), ("failed build kept for inspection", failed_path(s.warehouse)),
-                        ("build in progress or interrupted", working_path(s.warehouse))):
+    for label, path in (
+        ("published", s.warehouse),
+        ("failed build kept for inspection", failed_path(s.warehouse)),
+        ("build in progress or interrupted", working_path(s.warehouse)),
+    ):
         for p in (path, wal(path)):
             if p.exists():
-                print(f"  {label + (' (write-ahead log)' if p.suffix == '.wal' else ''):44} "
-                      f"{p.stat().st_size / 2**20:>9,.1f} MiB  {p.name}")
+                print(
+                    f"  {label + (' (write-ahead log)' if p.suffix == '.wal' else ''):44} "
+                    f"{p.stat().st_size / 2**20:>9,.1f} MiB  {p.name}"
+                )
     print(f"  {'free space':44} {shutil.disk_usage(s.warehouse.parent).free / 2**20:>9,.0f} MiB")
     return 0
 
@@ -267,8 +314,11 @@ def cmd_places(args) -> int:
     except CountError as exc:
         print(f"totalplace places: {exc}", file=sys.stderr)
         return 2
-    if args.search and rows and args.search.strip().lower() not in (
-            rows[0]["place_id"].lower() + " " + rows[0]["place_name"].lower()):
+    if (
+        args.search
+        and rows
+        and args.search.strip().lower() not in (rows[0]["place_id"].lower() + " " + rows[0]["place_name"].lower())
+    ):
         print(f"no place contains {args.search!r}; the closest:", file=sys.stderr)
     sys.stdout.write(render_places(rows, args.format))
     return 0
@@ -298,8 +348,10 @@ def cmd_template(args) -> int:
     except CountError as exc:
         print(f"totalplace template: {exc}", file=sys.stderr)
         return 2
-    print(f"return template written to {out}: {n} bodies, one sheet each; fill 'Your figure (£)' and put the "
-          f"file in TOTALPLACE_RETURNS ({Settings.from_env().returns_dir}) before the next build")
+    print(
+        f"return template written to {out}: {n} bodies, one sheet each; fill 'Your figure (£)' and put the "
+        f"file in TOTALPLACE_RETURNS ({Settings.from_env().returns_dir}) before the next build"
+    )
     return 0
 
 
@@ -347,7 +399,6 @@ manifest, with each file's sha256).</li>
 def cmd_docs(args) -> int:
     """dbt lineage docs (static, opens from disk) and the gate results of the published build."""
     import subprocess
-    import tempfile
 
     from .gate_report import render
     from .settings import DBT_DIR, Settings
@@ -362,16 +413,30 @@ def cmd_docs(args) -> int:
     with tempfile.TemporaryDirectory() as tmp:  # dbt opens its warehouse read-write: give it a copy
         copy = Path(tmp) / "docs.duckdb"
         shutil.copyfile(s.warehouse, copy)
-        target = Path(tmp) / "target"   # dbt's working files (compiled SQL, graph, parse cache) stay out of the site
+        target = Path(tmp) / "target"  # dbt's working files (compiled SQL, graph, parse cache) stay out of the site
         print("generating dbt docs (catalog of every source, seed and model)...", flush=True)
-        proc = subprocess.run([dbt_executable(), "docs", "generate", "--static", "--project-dir", str(DBT_DIR),
-                               "--profiles-dir", str(DBT_DIR), "--target-path", str(target)],
-                              env={**os.environ, "TOTALPLACE_WAREHOUSE": str(copy)}, cwd=DBT_DIR,
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                dbt_executable(),
+                "docs",
+                "generate",
+                "--static",
+                "--project-dir",
+                str(DBT_DIR),
+                "--profiles-dir",
+                str(DBT_DIR),
+                "--target-path",
+                str(target),
+            ],
+            env={**os.environ, "TOTALPLACE_WAREHOUSE": str(copy)},
+            cwd=DBT_DIR,
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0:
             print(proc.stdout[-3000:], file=sys.stderr)
             return 1
-        for old in (out / "dbt").iterdir():   # a site written by an older version may hold dbt internals
+        for old in (out / "dbt").iterdir():  # a site written by an older version may hold dbt internals
             shutil.rmtree(old) if old.is_dir() else old.unlink()
         # the page (self-contained), and the manifest and catalog for machine-readable lineage; not dbt's
         # working files (graph.gpickle, partial_parse.msgpack, compiled/ and run/ SQL)
@@ -388,21 +453,38 @@ def main(argv: list[str] | None = None) -> int:
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="pull, parse, gate and publish the warehouse (TOTALPLACE_WAREHOUSE)")
     b.add_argument("--select", help="Dagster asset selection, e.g. 'key:raw/cra' (default: everything)")
-    b.add_argument("--year", help="re-run one financial year (2016-17) or a range (2015-16..2017-18) alone: re-parse "
-                                  "its RS returns and rebuild what depends on them, starting from the published warehouse")
-    b.add_argument("--returns", action="store_true",
-                   help="re-read the partner returns in TOTALPLACE_RETURNS and rebuild what depends on them, "
-                        "starting from the published warehouse")
+    b.add_argument(
+        "--year",
+        help="re-run one financial year (2016-17) or a range (2015-16..2017-18) alone: re-parse "
+        "its RS returns and rebuild what depends on them, starting from the published warehouse",
+    )
+    b.add_argument(
+        "--returns",
+        action="store_true",
+        help="re-read the partner returns in TOTALPLACE_RETURNS and rebuild what depends on them, "
+        "starting from the published warehouse",
+    )
     b.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
-    b.add_argument("--wait", action="store_true",
-                   help="if another build is running, wait for it to end instead of stopping at once")
+    b.add_argument(
+        "--wait",
+        action="store_true",
+        help="if another build is running, wait for it to end instead of stopping at once",
+    )
     b.set_defaults(func=cmd_build)
     sub.add_parser("pull", help="land and verify every manifest file in TOTALPLACE_DATA").set_defaults(func=cmd_pull)
     c = sub.add_parser("count", help="the count for one place and year, from the published warehouse")
-    c.add_argument("--place", required=True, help="place id (E09000012, tp_kent) or name, any case, or a unique part "
-                                                   "of it (Hackney, Kent, \"Kingston upon Hull\"); `totalplace places` lists them")
+    c.add_argument(
+        "--place",
+        required=True,
+        help="place id (E09000012, tp_kent) or name, any case, or a unique part "
+        'of it (Hackney, Kent, "Kingston upon Hull"); `totalplace places` lists them',
+    )
     c.add_argument("--year", required=True, help="financial year: 2016-17, 2016/17 or 16-17")
-    c.add_argument("--by", default="cofog", choices=["cofog", "group", "sector", "department", "body", "method", "indicator", "source"])
+    c.add_argument(
+        "--by",
+        default="cofog",
+        choices=["cofog", "group", "sector", "department", "body", "method", "indicator", "source"],
+    )
     c.add_argument("--format", default="table", choices=["table", "csv", "json"])
     c.set_defaults(func=cmd_count)
     pl = sub.add_parser("places", help="list the places of the count (districts and pilot areas), or search them")
@@ -427,7 +509,9 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("docs", help="static lineage docs and gate results for auditors")
     d.add_argument("--out", default="docs_site", help="folder to write (default: docs_site/)")
     d.set_defaults(func=cmd_docs)
-    sub.add_parser("status", help="per file: header row, data rows, skipped and rejected rows").set_defaults(func=cmd_status)
+    sub.add_parser("status", help="per file: header row, data rows, skipped and rejected rows").set_defaults(
+        func=cmd_status
+    )
     args = p.parse_args(argv)
     from .warehouse import WarehouseError
 

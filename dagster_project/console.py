@@ -8,11 +8,15 @@ as in `totalplace build`. Dagster builds that logger from ``logging.getLoggerCla
 message as its first line and the project's sentence, and leaves every other message, including any
 other error with its stack trace, exactly as it was. The Dagster UI shows the full event either way.
 """
+
 import logging
 import re
 
-OWN_FAILURE = re.compile(r"^dagster_project\.[\w.]+: (?P<line>.+)$|^dagster\._core\.definitions\.events\.Failure: "
-                         r"(?P<failure>.+)$", re.MULTILINE)
+OWN_FAILURE = re.compile(
+    r"^dagster_project\.[\w.]+: (?P<line>.+)$|^dagster\._core\.definitions\.events\.Failure: "
+    r"(?P<failure>.+)$",
+    re.MULTILINE,
+)
 
 
 def one_line(message: str) -> str:

@@ -1,4 +1,5 @@
 """`totalplace count`: one place's count for one year, read from the published warehouse (read-only)."""
+
 from __future__ import annotations
 
 import csv
@@ -19,12 +20,17 @@ BREAKDOWNS = {
     "sector": ("sector", "sector"),
     "department": ("department", "department"),
     "body": ("organisation", "body"),
-    "method": ("CASE WHEN method = 'apportioned_indicator' THEN 'indicator: ' || indicator_id ELSE method END",
-               "method (and indicator)"),
+    "method": (
+        "CASE WHEN method = 'apportioned_indicator' THEN 'indicator: ' || indicator_id ELSE method END",
+        "method (and indicator)",
+    ),
     "indicator": ("coalesce(indicator_id, 'none: actual figure or partner return')", "indicator"),
     # a figure resting on a third party's derived file says so (rule derived_source_rule)
-    "source": ("source_id || CASE WHEN source_origin = 'third_party_derived' "
-               "THEN ' [third-party derived file, not a publisher''s]' ELSE '' END", "source"),
+    "source": (
+        "source_id || CASE WHEN source_origin = 'third_party_derived' "
+        "THEN ' [third-party derived file, not a publisher''s]' ELSE '' END",
+        "source",
+    ),
 }
 
 
@@ -38,10 +44,15 @@ def require_warehouse(warehouse: Path) -> None:
         return
     import os
 
-    where = ("TOTALPLACE_WAREHOUSE" if os.environ.get("TOTALPLACE_WAREHOUSE")
-             else f"the project's default (the project this command runs from, {PROJECT_ROOT})")
-    raise CountError(f"no warehouse at {warehouse} ({where}): run `totalplace build` in {PROJECT_ROOT}, "
-                     "or set TOTALPLACE_WAREHOUSE to a built warehouse")
+    where = (
+        "TOTALPLACE_WAREHOUSE"
+        if os.environ.get("TOTALPLACE_WAREHOUSE")
+        else f"the project's default (the project this command runs from, {PROJECT_ROOT})"
+    )
+    raise CountError(
+        f"no warehouse at {warehouse} ({where}): run `totalplace build` in {PROJECT_ROOT}, "
+        "or set TOTALPLACE_WAREHOUSE to a built warehouse"
+    )
 
 
 @dataclass
@@ -60,17 +71,30 @@ class Count:
     population_mid_year: int | None = None
 
     def as_dict(self) -> dict:
-        return {"place_id": self.place_id, "place_name": self.place_name, "financial_year": self.financial_year,
-                "population": self.population, "total_gbp": self.total_gbp, "per_capita_gbp": self.per_capita_gbp,
-                "share_actual": self.share_actual, "share_indicator": self.share_indicator,
-                "population_only_total_gbp": self.population_only_total_gbp, "population_mid_year": self.population_mid_year,
-                "by": self.by, "breakdown": self.breakdown}
+        return {
+            "place_id": self.place_id,
+            "place_name": self.place_name,
+            "financial_year": self.financial_year,
+            "population": self.population,
+            "total_gbp": self.total_gbp,
+            "per_capita_gbp": self.per_capita_gbp,
+            "share_actual": self.share_actual,
+            "share_indicator": self.share_indicator,
+            "population_only_total_gbp": self.population_only_total_gbp,
+            "population_mid_year": self.population_mid_year,
+            "by": self.by,
+            "breakdown": self.breakdown,
+        }
 
 
 def load_places(con) -> list[Place]:
-    return [Place(*r) for r in con.execute(
-        "SELECT t.place_id, any_value(t.place_name), any_value(coalesce(p.place_kind, 'district')) "
-        "FROM marts.place_totals t LEFT JOIN seeds.places p USING (place_id) GROUP BY 1 ORDER BY 1").fetchall()]
+    return [
+        Place(*r)
+        for r in con.execute(
+            "SELECT t.place_id, any_value(t.place_name), any_value(coalesce(p.place_kind, 'district')) "
+            "FROM marts.place_totals t LEFT JOIN seeds.places p USING (place_id) GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    ]
 
 
 def load_years(con) -> list[str]:
@@ -89,24 +113,47 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
         except LookupFailed as e:
             raise CountError(str(e)) from None
         place = found.place_id
-        row = con.execute("SELECT place_name, population, total_gbp, per_capita_gbp, share_actual, share_indicator, "
-                          "population_only_total_gbp, population_mid_year FROM marts.place_totals "
-                          "WHERE place_id = ? AND financial_year = ?", [place, year]).fetchone()
-        parts = con.execute(f"SELECT {expr} AS key, sum(amount_gbp) AS amount_gbp, sum(population_only_gbp) "
-                            "FROM marts.fct_place_spend WHERE place_id = ? AND financial_year = ? GROUP BY 1 ORDER BY 2 DESC",
-                            [place, year]).fetchall()
-        names = dict(con.execute("SELECT cofog_code, description FROM raw.cofog").fetchall()) if by in ("cofog", "group") else {}
+        row = con.execute(
+            "SELECT place_name, population, total_gbp, per_capita_gbp, share_actual, share_indicator, "
+            "population_only_total_gbp, population_mid_year FROM marts.place_totals "
+            "WHERE place_id = ? AND financial_year = ?",
+            [place, year],
+        ).fetchone()
+        parts = con.execute(
+            f"SELECT {expr} AS key, sum(amount_gbp) AS amount_gbp, sum(population_only_gbp) "
+            "FROM marts.fct_place_spend WHERE place_id = ? AND financial_year = ? GROUP BY 1 ORDER BY 2 DESC",
+            [place, year],
+        ).fetchall()
+        names = (
+            dict(con.execute("SELECT cofog_code, description FROM raw.cofog").fetchall())
+            if by in ("cofog", "group")
+            else {}
+        )
         if by == "sector":
             names = SECTOR_NAMES
         elif by == "indicator" or by == "method":
             labels = dict(con.execute("SELECT indicator_id, label FROM seeds.indicators").fetchall())
-            names = {k: f"{k} ({labels[k.removeprefix('indicator: ')]})" for k, *_ in parts
-                     if k and k.removeprefix("indicator: ") in labels}
+            names = {
+                k: f"{k} ({labels[k.removeprefix('indicator: ')]})"
+                for k, *_ in parts
+                if k and k.removeprefix("indicator: ") in labels
+            }
     total = row[2]
-    breakdown = [{by: k, "label": names[k] if by in ("indicator", "method") and k in names
-                  else f"{k} {names[k]}" if k in names else str(k), "amount_gbp": a,
-                  "per_capita_gbp": a / row[1], "share": a / total, "population_only_gbp": po}
-                 for k, a, po in parts]
+    breakdown = [
+        {
+            by: k,
+            "label": names[k]
+            if by in ("indicator", "method") and k in names
+            else f"{k} {names[k]}"
+            if k in names
+            else str(k),
+            "amount_gbp": a,
+            "per_capita_gbp": a / row[1],
+            "share": a / total,
+            "population_only_gbp": po,
+        }
+        for k, a, po in parts
+    ]
     return Count(place, row[0], year, int(row[1]), total, row[3], row[4], row[5], row[6], by, breakdown, row[7])
 
 
@@ -119,7 +166,7 @@ def population_label(count: Count) -> str:
 
 def _money(x: float, digits: int = 0) -> str:
     text = f"{x:,.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text   # never "-0"
+    return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text  # never "-0"
 
 
 def render(count: Count, fmt: str) -> str:
@@ -129,28 +176,55 @@ def render(count: Count, fmt: str) -> str:
         # one row per part with its label; the total is the sum of the rows (see --format json or table)
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["place_id", "place_name", "financial_year", count.by, "label", "amount_gbp", "per_capita_gbp",
-                    "share", "population_only_gbp"])
+        w.writerow(
+            [
+                "place_id",
+                "place_name",
+                "financial_year",
+                count.by,
+                "label",
+                "amount_gbp",
+                "per_capita_gbp",
+                "share",
+                "population_only_gbp",
+            ]
+        )
         for b in count.breakdown:
-            w.writerow([count.place_id, count.place_name, count.financial_year, b[count.by], b["label"],
-                        f"{b['amount_gbp']:.2f}", f"{b['per_capita_gbp']:.2f}", f"{b['share']:.6f}",
-                        f"{b['population_only_gbp']:.2f}"])
+            w.writerow(
+                [
+                    count.place_id,
+                    count.place_name,
+                    count.financial_year,
+                    b[count.by],
+                    b["label"],
+                    f"{b['amount_gbp']:.2f}",
+                    f"{b['per_capita_gbp']:.2f}",
+                    f"{b['share']:.6f}",
+                    f"{b['population_only_gbp']:.2f}",
+                ]
+            )
         return buf.getvalue()
     width = max([44, len(BREAKDOWNS[count.by][1])] + [len(b["label"]) for b in count.breakdown])
     moved = count.total_gbp - count.population_only_total_gbp
-    lines = [f"{count.place_name} ({count.place_id}), {count.financial_year}",
-             f"  total identifiable public spending  £{count.total_gbp / 1e6:,.1f} million",
-             f"  {population_label(count):36}{count.population:,}",
-             f"  per head                            £{count.per_capita_gbp:,.0f}",
-             f"  from actual local returns           {count.share_actual:.1%}",
-             f"  placed by place-level indicators    {count.share_indicator:.1%}",
-             f"  by population only, it would be     £{count.population_only_total_gbp / 1e6:,.1f} million "
-             f"(the indicators moved it {'+' if moved >= 0 else '-'}£{abs(moved) / 1e6:,.1f} million; "
-             f"£{count.population_only_total_gbp / count.population:,.0f} per head)",
-             "", f"  {BREAKDOWNS[count.by][1]:<{width}} {'£ million':>12} {'£ per head':>11} {'share':>7} {'by population only':>19}"]
+    lines = [
+        f"{count.place_name} ({count.place_id}), {count.financial_year}",
+        f"  total identifiable public spending  £{count.total_gbp / 1e6:,.1f} million",
+        f"  {population_label(count):36}{count.population:,}",
+        f"  per head                            £{count.per_capita_gbp:,.0f}",
+        f"  from actual local returns           {count.share_actual:.1%}",
+        f"  placed by place-level indicators    {count.share_indicator:.1%}",
+        f"  by population only, it would be     £{count.population_only_total_gbp / 1e6:,.1f} million "
+        f"(the indicators moved it {'+' if moved >= 0 else '-'}£{abs(moved) / 1e6:,.1f} million; "
+        f"£{count.population_only_total_gbp / count.population:,.0f} per head)",
+        "",
+        f"  {BREAKDOWNS[count.by][1]:<{width}} {'£ million':>12} {'£ per head':>11} {'share':>7} "
+        f"{'by population only':>19}",
+    ]
     for b in count.breakdown:
-        lines.append(f"  {b['label']:<{width}} {_money(b['amount_gbp'] / 1e6, 1):>12} {_money(b['per_capita_gbp']):>11} "
-                     f"{b['share']:>7.1%} {_money(b['population_only_gbp'] / 1e6, 1):>19}")
+        lines.append(
+            f"  {b['label']:<{width}} {_money(b['amount_gbp'] / 1e6, 1):>12} {_money(b['per_capita_gbp']):>11} "
+            f"{b['share']:>7.1%} {_money(b['population_only_gbp'] / 1e6, 1):>19}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -159,17 +233,21 @@ def list_places(warehouse: Path, search: str | None = None) -> list[dict]:
     match first; with no match, the closest by similarity."""
     require_warehouse(warehouse)
     with connect(warehouse, read_only=True) as con:
-        cur = con.execute("SELECT place_id, place_name, place_kind, region_name, n_districts, member_names, "
-                          "first_year, last_year FROM marts.dim_place ORDER BY place_kind DESC, place_name")
+        cur = con.execute(
+            "SELECT place_id, place_name, place_kind, region_name, n_districts, member_names, "
+            "first_year, last_year FROM marts.dim_place ORDER BY place_kind DESC, place_name"
+        )
         names = [d[0] for d in cur.description]
-        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        rows = [dict(zip(names, r, strict=False)) for r in cur.fetchall()]
     if not search:
         return rows
     t = search.strip().lower()
     by_id = {r["place_id"]: r for r in rows}
     places = [Place(r["place_id"], r["place_name"], r["place_kind"]) for r in rows]
     hits = [p for p in places if t in p.place_id.lower() or any(t in n for n in plain_names(p))]
-    hits.sort(key=lambda p: (not any(n.startswith(t) for n in plain_names(p)), p.place_kind != "district", p.place_name))
+    hits.sort(
+        key=lambda p: (not any(n.startswith(t) for n in plain_names(p)), p.place_kind != "district", p.place_name)
+    )
     return [by_id[p.place_id] for p in (hits or suggestions(search, places))]
 
 
@@ -186,6 +264,8 @@ def render_places(rows: list[dict], fmt: str = "table") -> str:
     lines = [f"{'place id':<36} {'kind':<10} {'region':<26} {'years':<18} {'name':<{width}}  districts"]
     for r in rows:
         members = r["member_names"] if r["n_districts"] > 1 else ""
-        lines.append(f"{r['place_id']:<36} {r['place_kind']:<10} {(r['region_name'] or ''):<26} "
-                     f"{r['first_year'] + ' to ' + r['last_year']:<18} {r['place_name']:<{width}}  {members}")
+        lines.append(
+            f"{r['place_id']:<36} {r['place_kind']:<10} {(r['region_name'] or ''):<26} "
+            f"{r['first_year'] + ' to ' + r['last_year']:<18} {r['place_name']:<{width}}  {members}"
+        )
     return "\n".join(lines) + "\n"

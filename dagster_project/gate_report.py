@@ -1,10 +1,11 @@
 """Gate results: every asset check of a build, kept in the warehouse (quality.gate_results) and
 rendered as a readable HTML page for auditors (`totalplace docs`)."""
+
 from __future__ import annotations
 
 import html
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -18,21 +19,32 @@ def record(path: Path, evaluations, run_id: str) -> int:
     rows = []
     for e in evaluations:
         meta = {k: getattr(v, "value", v) for k, v in (e.metadata or {}).items()}
-        rows.append({"run_id": run_id, "asset": e.asset_key.to_user_string(), "check_name": e.check_name,
-                     "passed": bool(e.passed), "description": e.description or "",
-                     "details": json.dumps(meta, default=str)[:20000],
-                     "evaluated_at": datetime.now(timezone.utc).replace(tzinfo=None)})
-    df = pd.DataFrame(rows, columns=["run_id", "asset", "check_name", "passed", "description", "details", "evaluated_at"])
+        rows.append(
+            {
+                "run_id": run_id,
+                "asset": e.asset_key.to_user_string(),
+                "check_name": e.check_name,
+                "passed": bool(e.passed),
+                "description": e.description or "",
+                "details": json.dumps(meta, default=str)[:20000],
+                "evaluated_at": datetime.now(UTC).replace(tzinfo=None),
+            }
+        )
+    df = pd.DataFrame(
+        rows, columns=["run_id", "asset", "check_name", "passed", "description", "details", "evaluated_at"]
+    )
     with connect(path) as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS quality")
         con.register("gates_df", df)
         con.execute("CREATE TABLE IF NOT EXISTS quality.gate_results AS SELECT * FROM gates_df LIMIT 0")
-        con.execute("DELETE FROM quality.gate_results WHERE (asset, check_name) IN (SELECT asset, check_name FROM gates_df)")
+        con.execute(
+            "DELETE FROM quality.gate_results WHERE (asset, check_name) IN (SELECT asset, check_name FROM gates_df)"
+        )
         con.execute("INSERT INTO quality.gate_results SELECT * FROM gates_df")
     return len(df)
 
 
-FAILURES_SCHEMA = "quality_failures"   # dbt_project.yml: data_tests singular +schema
+FAILURES_SCHEMA = "quality_failures"  # dbt_project.yml: data_tests singular +schema
 
 
 def failing_rows(path: Path, check_name: str, limit: int = 5) -> list[str]:
@@ -41,13 +53,15 @@ def failing_rows(path: Path, check_name: str, limit: int = 5) -> list[str]:
     if not path.exists():
         return []
     with connect(path, read_only=True) as con:
-        found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
-                            [FAILURES_SCHEMA, check_name]).fetchone()[0]
+        found = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+            [FAILURES_SCHEMA, check_name],
+        ).fetchone()[0]
         if not found:
             return []
         cur = con.execute(f'SELECT * FROM "{FAILURES_SCHEMA}"."{check_name}" LIMIT {int(limit)}')
         names = [d[0] for d in cur.description]
-        return [", ".join(f"{n}={v}" for n, v in zip(names, row)) for row in cur.fetchall()]
+        return [", ".join(f"{n}={v}" for n, v in zip(names, row, strict=False)) for row in cur.fetchall()]
 
 
 def source_commit() -> str:
@@ -58,10 +72,16 @@ def source_commit() -> str:
     from .settings import PROJECT_ROOT
 
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
-                                text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=PROJECT_ROOT,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return (commit + ("+changes" if dirty else "")) if commit else "unknown"
@@ -69,8 +89,16 @@ def source_commit() -> str:
 
 def record_build(path: Path, run_id: str, years: list[str]) -> None:
     """quality.build_info: when the published warehouse was built, from which commit, for which years."""
-    row = pd.DataFrame([{"run_id": run_id, "built_at": datetime.now(timezone.utc).replace(tzinfo=None),
-                         "commit": source_commit(), "years": ", ".join(years)}])
+    row = pd.DataFrame(
+        [
+            {
+                "run_id": run_id,
+                "built_at": datetime.now(UTC).replace(tzinfo=None),
+                "commit": source_commit(),
+                "years": ", ".join(years),
+            }
+        ]
+    )
     with connect(path) as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS quality")
         con.register("build_df", row)
@@ -80,8 +108,10 @@ def record_build(path: Path, run_id: str, years: list[str]) -> None:
 def build_info(path: Path) -> tuple[str, str]:
     """(built at, commit) of a published warehouse, or ('unknown', 'unknown') for one built before this was kept."""
     with connect(path, read_only=True) as con:
-        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'quality' "
-                           "AND table_name = 'build_info'").fetchone()[0]:
+        if not con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'quality' "
+            "AND table_name = 'build_info'"
+        ).fetchone()[0]:
             return "unknown", "unknown"
         built_at, commit = con.execute("SELECT built_at, commit FROM quality.build_info").fetchone()
     return f"{built_at:%Y-%m-%d %H:%M} UTC", commit
@@ -95,7 +125,8 @@ DBT_TEST_WORDS = {
     "unique_combination": "one row per {columns}",
     "shares_sum_to_one": "{share} adds to one for every {group_by}",
     "one_row_per_published_cell": "one row per published cell (file, sheet, row, column)",
-    "every_spending_authority_covered": "every authority that spends in the returns is mapped to the districts it serves",
+    "every_spending_authority_covered": "every authority that spends in the returns is mapped to the districts it "
+    "serves",
 }
 
 
@@ -119,8 +150,10 @@ def describe_dbt_test(node: dict) -> str:
     kwargs.update(kwargs.pop("arguments", None) or {})
     model = (node.get("refs") or [{}])[0].get("name") or "".join(node.get("sources", [[]])[0][-1:]) or ""
     if meta.get("name") in DBT_TEST_WORDS:
-        words = {k: ", ".join(map(str, v)) if isinstance(v, list) else str(v).replace("ref('", "").replace("')", "")
-                 for k, v in kwargs.items()}
+        words = {
+            k: ", ".join(map(str, v)) if isinstance(v, list) else str(v).replace("ref('", "").replace("')", "")
+            for k, v in kwargs.items()
+        }
         try:
             text = DBT_TEST_WORDS[meta["name"]].format_map({"column": words.get("column_name", ""), **words})
         except KeyError:
@@ -142,21 +175,27 @@ def render(warehouse: Path, out: Path, manifest_path: Path | None = None) -> Pat
     """gates.html: every gate of the last published build with what it checks and its result."""
     manifest = json.loads(manifest_path.read_text()) if manifest_path and manifest_path.exists() else {}
     with connect(warehouse, read_only=True) as con:
-        df = con.execute("SELECT asset, check_name, passed, description, details, evaluated_at "
-                         "FROM quality.gate_results ORDER BY passed, asset, check_name").df()
+        df = con.execute(
+            "SELECT asset, check_name, passed, description, details, evaluated_at "
+            "FROM quality.gate_results ORDER BY passed, asset, check_name"
+        ).df()
     failed = int((~df["passed"]).sum())
     when = f"{df['evaluated_at'].max():%Y-%m-%d %H:%M}" if len(df) else "never"
     body = []
     for r in df.itertuples():
         status = "passed" if r.passed else "FAILED"
         checked = _what_was_checked(r.details, manifest)
-        body.append(f"<tr class='{status.lower()}'><td>{html.escape(r.asset)}</td><td>{html.escape(r.check_name)}</td>"
-                    f"<td class='result'>{status}</td><td>{html.escape(checked)}"
-                    + (f"<div class='outcome'>{html.escape(r.description)}</div>" if r.description else "") + "</td></tr>")
+        body.append(
+            f"<tr class='{status.lower()}'><td>{html.escape(r.asset)}</td><td>{html.escape(r.check_name)}</td>"
+            f"<td class='result'>{status}</td><td>{html.escape(checked)}"
+            + (f"<div class='outcome'>{html.escape(r.description)}</div>" if r.description else "")
+            + "</td></tr>"
+        )
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>totalplace quality gates</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em auto;max-width:1300px;padding:0 1em;color:#222}}
 table{{border-collapse:collapse;width:100%;table-layout:fixed}}
-td,th{{border-bottom:1px solid #ddd;padding:5px 8px;vertical-align:top;text-align:left;overflow-wrap:anywhere;font-size:.92em}}
+td,th{{border-bottom:1px solid #ddd;padding:5px 8px;vertical-align:top;text-align:left;overflow-wrap:anywhere;
+font-size:.92em}}
 th{{background:#f3f6f8;position:sticky;top:0}} col.asset{{width:19%}} col.gate{{width:25%}} col.result{{width:7%}}
 tr.failed td{{background:#fdd}} td.result{{font-weight:600}} tr.passed td.result{{color:#060}}
 .outcome{{color:#666;font-size:.9em;margin-top:2px}}</style></head><body>
@@ -168,6 +207,6 @@ comment at the top of the test (singular tests, dbt/tests/singular/). Every gate
 publish.</p>
 <table><colgroup><col class="asset"><col class="gate"><col class="result"><col></colgroup>
 <tr><th>asset</th><th>gate</th><th>result</th><th>what it checks</th></tr>
-{''.join(body)}</table></body></html>"""
+{"".join(body)}</table></body></html>"""
     out.write_text(page, encoding="utf-8")
     return out

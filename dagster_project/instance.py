@@ -12,6 +12,7 @@ Storage is Dagster's default: SQLite files in the same folder.
 `python -m dagster_project.instance` creates it and prints its path (the Makefile does this before
 `dagster dev`, so the UI never starts without its dagster.yaml).
 """
+
 from __future__ import annotations
 
 import os
@@ -39,7 +40,7 @@ def ensure_home(home: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        tmp = config.with_name(f".dagster.yaml.{os.getpid()}.tmp")   # two first uses at once each write their own
+        tmp = config.with_name(f".dagster.yaml.{os.getpid()}.tmp")  # two first uses at once each write their own
         tmp.write_text(DAGSTER_YAML, encoding="utf-8")
         tmp.replace(config)
     return home

@@ -10,6 +10,7 @@ the tests share one rule:
 - anything else is an error listing the closest places, ranked by similarity;
 - a year may be written 2016-17, 2016/17, 16-17, 16/17, 2016-2017 or 2016/2017.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -33,10 +34,10 @@ def plain_names(place: Place) -> list[str]:
     name = place.place_name.strip()
     names = [name]
     m = re.fullmatch(r"(.+?),\s*(City of|County of)", name, flags=re.I)
-    if m:   # ONS style "Kingston upon Hull, City of"
+    if m:  # ONS style "Kingston upon Hull, City of"
         names += [m.group(1), f"{m.group(2)} {m.group(1)}"]
     m = re.fullmatch(r"(.+?)\s*\((?:Total Place pilot|[^)]*pilot)[^)]*\)", name, flags=re.I)
-    if m:   # "Kent (Total Place pilot; the twelve ...)" -> "Kent"
+    if m:  # "Kent (Total Place pilot; the twelve ...)" -> "Kent"
         names.append(m.group(1))
     return [n.lower() for n in dict.fromkeys(names)]
 
@@ -57,7 +58,7 @@ def suggestions(text: str, places: list[Place], n: int = 5) -> list[Place]:
     def score(p: Place) -> float:
         best = max(difflib.SequenceMatcher(None, t, name).ratio() for name in [p.place_id.lower(), *plain_names(p)])
         if any(t in name for name in plain_names(p)):
-            best += 0.3   # the text appears inside the name
+            best += 0.3  # the text appears inside the name
         return best
 
     ranked = sorted(places, key=lambda p: (-score(p), p.place_kind != "district", p.place_name))
@@ -71,19 +72,29 @@ def resolve_place(text: str, places: list[Place]) -> Place:
     for p in places:
         if p.place_id.lower() == t:
             return p
-    for exact, rule in ((True, lambda name: name == t), (False, lambda name: name.startswith(t)),
-                        (False, lambda name: t in name)):
+    for exact, rule in (
+        (True, lambda name: name == t),
+        (False, lambda name: name.startswith(t)),
+        (False, lambda name: t in name),
+    ):
         hits = [p for p in places if any(rule(name) for name in plain_names(p))]
         hits = _prefer_districts(hits) if exact else hits
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
-            shown = ", ".join(_label(p) for p in sorted(hits, key=lambda p: (p.place_kind != "district", p.place_name))[:8])
+            shown = ", ".join(
+                _label(p) for p in sorted(hits, key=lambda p: (p.place_kind != "district", p.place_name))[:8]
+            )
             more = f" and {len(hits) - 8} more" if len(hits) > 8 else ""
-            raise LookupFailed(f"place {text!r} matches {len(hits)} places: {shown}{more}; give more of the name or the id")
+            raise LookupFailed(
+                f"place {text!r} matches {len(hits)} places: {shown}{more}; give more of the name or the id"
+            )
     close = suggestions(text, places)
-    raise LookupFailed(f"unknown place {text!r}" + (f"; closest: {', '.join(_label(p) for p in close)}" if close else "")
-                       + "; `totalplace places SEARCH` lists places")
+    raise LookupFailed(
+        f"unknown place {text!r}"
+        + (f"; closest: {', '.join(_label(p) for p in close)}" if close else "")
+        + "; `totalplace places SEARCH` lists places"
+    )
 
 
 def normalise_year(text: str, years: list[str]) -> str:
@@ -100,7 +111,9 @@ def normalise_year(text: str, years: list[str]) -> str:
     if year is None or year not in years:
         span = f"{years[0]} to {years[-1]}" if years else "no years (the warehouse is empty)"
         close = difflib.get_close_matches(year or t, years, n=3, cutoff=0.5)
-        raise LookupFailed(f"unknown financial year {text!r}; the count covers {span}"
-                           + (f" (close: {', '.join(close)})" if close else "")
-                           + "; write it as 2016-17, 2016/17 or 16-17")
+        raise LookupFailed(
+            f"unknown financial year {text!r}; the count covers {span}"
+            + (f" (close: {', '.join(close)})" if close else "")
+            + "; write it as 2016-17, 2016/17 or 16-17"
+        )
     return year

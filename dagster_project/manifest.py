@@ -3,6 +3,7 @@
 Adding a new year's file is one new row. The same CSV is a dbt seed, so auditors see it in the
 lineage docs beside the models it feeds.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,7 +31,7 @@ class Source:
     financial_years: str
     units: str
     raw_table: str
-    origin: str = "publisher"   # publisher | third_party_derived (a file derived by someone else)
+    origin: str = "publisher"  # publisher | third_party_derived (a file derived by someone else)
 
 
 class ManifestError(ValueError):
@@ -48,15 +49,25 @@ def load_manifest(path: Path | None = None) -> list[Source]:
         missing = [n for n in names if n != "origin" and n not in (reader.fieldnames or [])]
         if missing:
             raise ManifestError(f"{path}: manifest lacks columns {missing}")
-        sources = [Source(**{n: (row.get(n) or "").strip().lower() if n == "sha256" else (row.get(n) or "").strip()
-                             for n in names if n != "origin" or row.get(n)}) for row in reader]
+        sources = [
+            Source(
+                **{
+                    n: (row.get(n) or "").strip().lower() if n == "sha256" else (row.get(n) or "").strip()
+                    for n in names
+                    if n != "origin" or row.get(n)
+                }
+            )
+            for row in reader
+        ]
     seen: set[str] = set()
     for line, s in enumerate(sources, start=2):
         if s.source_id in seen:
             raise ManifestError(f"{path} line {line}: source_id {s.source_id!r} appears twice")
         seen.add(s.source_id)
         if s.origin not in ORIGINS:
-            raise ManifestError(f"{path} line {line}: origin of {s.source_id} must be one of {ORIGINS}, not {s.origin!r}")
+            raise ManifestError(
+                f"{path} line {line}: origin of {s.source_id} must be one of {ORIGINS}, not {s.origin!r}"
+            )
         if len(s.sha256) != 64 or any(c not in "0123456789abcdef" for c in s.sha256):
             raise ManifestError(f"{path} line {line}: sha256 of {s.source_id} is not 64 hex digits: {s.sha256!r}")
     return sources

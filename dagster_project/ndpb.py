@@ -2,10 +2,10 @@
 published warehouse (read-only): how much of CRA's organisation spending is matched to a directory
 body, the NDPBs delivering in the region, the directory-against-CRA reconciliation and the bodies
 that could not be linked."""
-from dataclasses import dataclass
-from pathlib import Path
 
 import difflib
+from dataclasses import dataclass
+from pathlib import Path
 
 from .count import CountError, require_warehouse
 from .warehouse import connect
@@ -26,38 +26,64 @@ class NdpbReport:
 def get_report(warehouse: Path, region: str, year: str, top: int = 15) -> NdpbReport:
     require_warehouse(warehouse)
     with connect(warehouse, read_only=True) as con:
-        regions = dict(con.execute("SELECT region_code, rgnnm FROM raw.geo_region_codes WHERE region_code LIKE 'E%'").fetchall())
+        regions = dict(
+            con.execute("SELECT region_code, rgnnm FROM raw.geo_region_codes WHERE region_code LIKE 'E%'").fetchall()
+        )
         by_name = {n.lower(): c for c, n in regions.items()}
         code = region if region in regions else by_name.get(region.lower())
         if code is None:
             hints = difflib.get_close_matches(region, list(regions) + list(regions.values()), n=4, cutoff=0.5)
-            raise CountError(f"unknown English region {region!r}" + (f"; close matches: {', '.join(hints)}" if hints else
-                             f"; regions: {', '.join(f'{c} ({n})' for c, n in sorted(regions.items()))}"))
-        years = [y for (y,) in con.execute("SELECT DISTINCT financial_year FROM marts.ndpb_region_coverage ORDER BY 1").fetchall()]
+            raise CountError(
+                f"unknown English region {region!r}"
+                + (
+                    f"; close matches: {', '.join(hints)}"
+                    if hints
+                    else f"; regions: {', '.join(f'{c} ({n})' for c, n in sorted(regions.items()))}"
+                )
+            )
+        years = [
+            y
+            for (y,) in con.execute(
+                "SELECT DISTINCT financial_year FROM marts.ndpb_region_coverage ORDER BY 1"
+            ).fetchall()
+        ]
         if year not in years:
             raise CountError(f"no NDPB report for {year!r}: CRA 2018 names organisations for {years[0]} to {years[-1]}")
-        coverage = con.execute("SELECT organisation_spend_gbp, matched_gbp, matched_share, matched_organisations, "
-                               "unmatched_organisations FROM marts.ndpb_region_coverage WHERE region_code = ? AND "
-                               "financial_year = ?", [code, year]).fetchone()
-        ndpbs = con.execute("""
+        coverage = con.execute(
+            "SELECT organisation_spend_gbp, matched_gbp, matched_share, matched_organisations, "
+            "unmatched_organisations FROM marts.ndpb_region_coverage WHERE region_code = ? AND "
+            "financial_year = ?",
+            [code, year],
+        ).fetchone()
+        ndpbs = con.execute(
+            """
             SELECT b.organisation, b.department, any_value(b.classification), sum(b.amount_gbp)
             FROM marts.place_spend_by_body b JOIN intermediate.int_districts_described d ON d.lad_code = b.place_id
             WHERE d.region_code = ? AND b.financial_year = ? AND b.is_ndpb
-            GROUP BY 1, 2 ORDER BY 4 DESC LIMIT ?""", [code, year, top]).fetchall()
-        reconciliation = con.execute("""
+            GROUP BY 1, 2 ORDER BY 4 DESC LIMIT ?""",
+            [code, year, top],
+        ).fetchall()
+        reconciliation = con.execute(
+            """
             SELECT body_name, cra_organisation, directory_gross_gbp, cra_total_gbp, difference_gbp
             FROM marts.ndpb_reconciliation WHERE financial_year = ?
-            ORDER BY abs(difference_gbp) DESC NULLS LAST LIMIT ?""", [year, top]).fetchall()
+            ORDER BY abs(difference_gbp) DESC NULLS LAST LIMIT ?""",
+            [year, top],
+        ).fetchall()
         unmatched_directory = con.execute("""
             SELECT body, department, classification, last_directory_year, amount_gbp FROM marts.ndpb_unmatched
             WHERE side LIKE 'directory%' ORDER BY amount_gbp DESC NULLS LAST""").fetchall()
-        unmatched_cra = con.execute("""
+        unmatched_cra = con.execute(
+            """
             SELECT c.organisation, c.department, sum(c.amount_gbp)
             FROM staging.stg_hmt__cra c
-            JOIN marts.ndpb_unmatched u ON u.side LIKE 'CRA%' AND u.body = c.organisation AND u.department = c.department
+            JOIN marts.ndpb_unmatched u ON u.side LIKE 'CRA%' AND u.body = c.organisation AND u.department =
+                c.department
             WHERE c.source_id = 'cra_2018' AND c.region_code = ? AND c.financial_year = ? AND c.is_identifiable
               AND c.sector IN ('CG', 'PC')
-            GROUP BY 1, 2 ORDER BY 3 DESC LIMIT ?""", [code, year, top]).fetchall()
+            GROUP BY 1, 2 ORDER BY 3 DESC LIMIT ?""",
+            [code, year, top],
+        ).fetchall()
     return NdpbReport(code, regions[code], year, coverage, ndpbs, reconciliation, unmatched_directory, unmatched_cra)
 
 
@@ -73,16 +99,57 @@ def as_rows(r: NdpbReport) -> list[dict]:
     """Every line of the report as one flat row (for CSV and JSON): section, body, department, detail, figures."""
     spend, matched, share, n_matched, n_unmatched = r.coverage
     base = {"region_code": r.region_code, "region_name": r.region_name, "financial_year": r.financial_year}
-    rows = [{**base, "section": "coverage", "body": "", "department": "", "detail": f"{n_matched} matched, {n_unmatched} not",
-             "amount_gbp": spend, "matched_gbp": matched, "matched_share": share}]
-    rows += [{**base, "section": "ndpb_in_region", "body": o, "department": d, "detail": c or "", "amount_gbp": a}
-             for o, d, c, a in r.ndpbs]
-    rows += [{**base, "section": "reconciliation_national", "body": b, "department": o or "", "detail": "",
-              "amount_gbp": d, "cra_total_gbp": c, "difference_gbp": x} for b, o, d, c, x in r.reconciliation]
-    rows += [{**base, "section": "directory_body_without_cra_line", "body": b, "department": d or "",
-              "detail": f"{c or ''} (last in the {y} directory)", "amount_gbp": a} for b, d, c, y, a in r.unmatched_directory]
-    rows += [{**base, "section": "cra_organisation_without_directory_body", "body": o, "department": d, "detail": "",
-              "amount_gbp": a} for o, d, a in r.unmatched_cra]
+    rows = [
+        {
+            **base,
+            "section": "coverage",
+            "body": "",
+            "department": "",
+            "detail": f"{n_matched} matched, {n_unmatched} not",
+            "amount_gbp": spend,
+            "matched_gbp": matched,
+            "matched_share": share,
+        }
+    ]
+    rows += [
+        {**base, "section": "ndpb_in_region", "body": o, "department": d, "detail": c or "", "amount_gbp": a}
+        for o, d, c, a in r.ndpbs
+    ]
+    rows += [
+        {
+            **base,
+            "section": "reconciliation_national",
+            "body": b,
+            "department": o or "",
+            "detail": "",
+            "amount_gbp": d,
+            "cra_total_gbp": c,
+            "difference_gbp": x,
+        }
+        for b, o, d, c, x in r.reconciliation
+    ]
+    rows += [
+        {
+            **base,
+            "section": "directory_body_without_cra_line",
+            "body": b,
+            "department": d or "",
+            "detail": f"{c or ''} (last in the {y} directory)",
+            "amount_gbp": a,
+        }
+        for b, d, c, y, a in r.unmatched_directory
+    ]
+    rows += [
+        {
+            **base,
+            "section": "cra_organisation_without_directory_body",
+            "body": o,
+            "department": d,
+            "detail": "",
+            "amount_gbp": a,
+        }
+        for o, d, a in r.unmatched_cra
+    ]
     return rows
 
 
@@ -108,14 +175,19 @@ def render_format(r: NdpbReport, fmt: str) -> str:
 def render(r: NdpbReport) -> str:
     m = _m
     spend, matched, share, n_matched, n_unmatched = r.coverage
-    lines = [f"Arm's-length bodies in {r.region_name} ({r.region_code}), {r.financial_year}",
-             f"  CRA 2018 identifiable CG+PC spending under organisations other than departments: {m(spend)}",
-             f"  matched to a counted directory body: {m(matched)} = {share:.1%} "
-             f"({n_matched} organisations matched, {n_unmatched} not)", "",
-             "  NDPBs delivering in the region (labelled inside the departments' figures, not added):"]
+    lines = [
+        f"Arm's-length bodies in {r.region_name} ({r.region_code}), {r.financial_year}",
+        f"  CRA 2018 identifiable CG+PC spending under organisations other than departments: {m(spend)}",
+        f"  matched to a counted directory body: {m(matched)} = {share:.1%} "
+        f"({n_matched} organisations matched, {n_unmatched} not)",
+        "",
+        "  NDPBs delivering in the region (labelled inside the departments' figures, not added):",
+    ]
     lines += [f"    {org[:58]:58} {cls or '':16} {m(a):>12}" for org, _d, cls, a in r.ndpbs]
     lines += ["", "  Directory gross expenditure against CRA 2018 total (largest differences, national):"]
-    lines += [f"    {b[:44]:44} directory {m(d):>12}  CRA {m(c):>12}  diff {m(x):>12}" for b, _o, d, c, x in r.reconciliation]
+    lines += [
+        f"    {b[:44]:44} directory {m(d):>12}  CRA {m(c):>12}  diff {m(x):>12}" for b, _o, d, c, x in r.reconciliation
+    ]
     lines += ["", f"  Directory bodies (counted) with no CRA 2018 line: {len(r.unmatched_directory)}; largest:"]
     lines += [f"    {b[:58]:58} {cls or '':26} {y} {m(a):>12}" for b, _d, cls, y, a in r.unmatched_directory[:15]]
     lines += ["", "  CRA organisations in the region with no directory body (largest):"]

@@ -14,6 +14,7 @@ into one working warehouse that is published at its end (resources.py). A backfi
 different partitions would be split into several runs, and the publish would see only part of the
 build.
 """
+
 import dagster as dg
 
 from .manifest import Source, load_manifest
@@ -50,7 +51,7 @@ def financial_years(sources: list[Source] | None = None) -> list[str]:
 def year_range(first: str, last: str, known: list[str] | None = None) -> list[str]:
     """The known financial years from ``first`` to ``last`` inclusive (empty if first comes after last)."""
     known = financial_years() if known is None else known
-    return known[known.index(first):known.index(last) + 1]
+    return known[known.index(first) : known.index(last) + 1]
 
 
 def financial_year_partitions(sources: list[Source] | None = None) -> dg.StaticPartitionsDefinition:

@@ -10,6 +10,7 @@ The publish itself is checked on both sides of the rename:
 - after: the published file opens read-only with the same mart row counts, or the previous warehouse
   is put back.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -53,7 +54,7 @@ def live_writer(published: Path) -> str | None:
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             return str(exc).splitlines()[0]
-        return None   # unreadable (truncated, corrupt): replacing it is what is needed
+        return None  # unreadable (truncated, corrupt): replacing it is what is needed
     except duckdb.Error:
         return None
     return None
@@ -66,10 +67,16 @@ def mart_counts(path: Path) -> dict[str, int]:
         schemas = {s for (s,) in con.execute("SELECT DISTINCT schema_name FROM duckdb_schemas()").fetchall()}
         missing = {"raw", "marts"} - schemas
         if missing:
-            raise PublishRefused(f"{path.name} has no {' or '.join(sorted(missing))} schema: it is not a complete "
-                                 "warehouse, so it is not published")
-        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' "
-                                            "ORDER BY 1").fetchall()]
+            raise PublishRefused(
+                f"{path.name} has no {' or '.join(sorted(missing))} schema: it is not a complete "
+                "warehouse, so it is not published"
+            )
+        tables = [
+            t
+            for (t,) in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
+            ).fetchall()
+        ]
         return {t: con.execute(f'SELECT count(*) FROM marts."{t}"').fetchone()[0] for t in tables}
     finally:
         con.close()
@@ -94,25 +101,30 @@ def publish(work: Path, published: Path) -> dict[str, int]:
         raise PublishRefused(f"{work.name} has no mart tables: it is not published")
     writer = live_writer(published)
     if writer:
-        raise PublishRefused(f"another process holds {published} open for writing, so publishing over it would lose "
-                             f"its writes or leave a log that does not match the new file ({writer}). Close that "
-                             "session (analysts open the warehouse read-only) and run the build again")
+        raise PublishRefused(
+            f"another process holds {published} open for writing, so publishing over it would lose "
+            f"its writes or leave a log that does not match the new file ({writer}). Close that "
+            "session (analysts open the warehouse read-only) and run the build again"
+        )
     published.parent.mkdir(parents=True, exist_ok=True)
     previous = published.with_name(published.stem + ".previous" + published.suffix)
     discard(previous)
     if published.exists():
-        os.link(published, previous)   # a second name for the old file, so it can be put back
+        os.link(published, previous)  # a second name for the old file, so it can be put back
     try:
         os.replace(work, published)
         discard(wal(work))
-        if wal(published).exists():   # a killed writer's log of the old file: it does not match the new one
+        if wal(published).exists():  # a killed writer's log of the old file: it does not match the new one
             wal(published).unlink()
         got = _readable_counts(published)
         if got != expected:
             if previous.exists():
                 os.replace(previous, published)
-            raise PublishRefused(f"the published file did not read back as built ({got if isinstance(got, str) else 'row counts differ'}); "
-                                 "the previous warehouse was put back")
+            raise PublishRefused(
+                f"the published file did not read back as built "
+                f"({got if isinstance(got, str) else 'row counts differ'}); "
+                "the previous warehouse was put back"
+            )
     finally:
         with contextlib.suppress(FileNotFoundError):
             previous.unlink()
@@ -126,18 +138,23 @@ def keep_failed(work: Path, published: Path) -> tuple[Path | None, str]:
     if not work.exists():
         return None, ""
     target = failed_path(published)
-    discard(target)   # only the newest failed build is kept
+    discard(target)  # only the newest failed build is kept
     size = work.stat().st_size + (wal(work).stat().st_size if wal(work).exists() else 0)
     need = 2 * max(size, published.stat().st_size if published.exists() else 0)
     free = shutil.disk_usage(work.parent).free
     if free < need:
         discard(work)
-        return None, (f"the failed build was not kept: {free / 2**20:,.0f} MiB free in {work.parent}, and the next "
-                      f"build needs about {need / 2**20:,.0f} MiB")
+        return None, (
+            f"the failed build was not kept: {free / 2**20:,.0f} MiB free in {work.parent}, and the next "
+            f"build needs about {need / 2**20:,.0f} MiB"
+        )
     os.replace(work, target)
     if wal(work).exists():
         os.replace(wal(work), wal(target))
-    return target, f"the failed build is kept for inspection at {target} ({size / 2**20:,.0f} MiB; the next build replaces it)"
+    return (
+        target,
+        f"the failed build is kept for inspection at {target} ({size / 2**20:,.0f} MiB; the next build replaces it)",
+    )
 
 
 def is_disk_full(exc: BaseException) -> bool:

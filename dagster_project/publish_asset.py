@@ -30,11 +30,15 @@ def blocking_failures(evaluations: list[dg.AssetCheckEvaluation]) -> list[dg.Ass
 
 def publish_asset(upstream: list[dg.AssetKey], partitioning: dict) -> dg.AssetsDefinition:
     @dg.asset(
-        key=PUBLISH_KEY, group_name="publish", kinds={"duckdb"}, deps=upstream, **partitioning,
+        key=PUBLISH_KEY,
+        group_name="publish",
+        kinds={"duckdb"},
+        deps=upstream,
+        **partitioning,
         description="The published warehouse analysts, notebooks and reports read (TOTALPLACE_WAREHOUSE). The run "
-                    "builds a working file; this step renames it over the published one, only when every "
-                    "blocking check of the run passed. A failed run leaves the published warehouse untouched "
-                    "and keeps its working file for inspection (<name>.failed.duckdb).",
+        "builds a working file; this step renames it over the published one, only when every "
+        "blocking check of the run passed. A failed run leaves the published warehouse untouched "
+        "and keeps its working file for inspection (<name>.failed.duckdb).",
     )
     def publish_warehouse(context: dg.AssetExecutionContext, totalplace: TotalplaceConfig) -> dg.MaterializeResult:
         work, published = totalplace.warehouse_path, totalplace.published_path
@@ -43,8 +47,9 @@ def publish_asset(upstream: list[dg.AssetKey], partitioning: dict) -> dg.AssetsD
         if failed:
             raise dg.Failure(
                 description=f"not published: {len(failed)} blocking check(s) failed in this run: "
-                            + "; ".join(f"{e.asset_key.to_user_string()} {e.check_name}" for e in failed[:10]),
-                allow_retries=False)
+                + "; ".join(f"{e.asset_key.to_user_string()} {e.check_name}" for e in failed[:10]),
+                allow_retries=False,
+            )
         years = partition_years(context) or financial_years()
         record(work, evaluations, context.run_id)
         record_build(work, context.run_id, years)
@@ -53,16 +58,20 @@ def publish_asset(upstream: list[dg.AssetKey], partitioning: dict) -> dg.AssetsD
         except PublishRefused as exc:
             raise dg.Failure(description=f"not published: {exc}", allow_retries=False) from None
         warned = [e for e in evaluations if not e.passed]
-        context.log.info(f"published {published}: {len(evaluations) - len(warned)} gate(s) passed"
-                         + (f", {len(warned)} warning(s)" if warned else ""))
-        return dg.MaterializeResult(metadata={
-            "path": dg.MetadataValue.path(str(published)),
-            "size_mib": round(published.stat().st_size / 2**20, 1),
-            "gates_passed": len(evaluations) - len(warned),
-            "warnings": dg.MetadataValue.json([f"{e.asset_key.to_user_string()} {e.check_name}" for e in warned]),
-            "years": ", ".join(years),
-            "mart_rows": dg.MetadataValue.json(counts),
-            "place_years": counts.get("place_totals", 0),
-        })
+        context.log.info(
+            f"published {published}: {len(evaluations) - len(warned)} gate(s) passed"
+            + (f", {len(warned)} warning(s)" if warned else "")
+        )
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(str(published)),
+                "size_mib": round(published.stat().st_size / 2**20, 1),
+                "gates_passed": len(evaluations) - len(warned),
+                "warnings": dg.MetadataValue.json([f"{e.asset_key.to_user_string()} {e.check_name}" for e in warned]),
+                "years": ", ".join(years),
+                "mart_rows": dg.MetadataValue.json(counts),
+                "place_years": counts.get("place_totals", 0),
+            }
+        )
 
     return publish_warehouse

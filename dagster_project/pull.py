@@ -5,6 +5,7 @@ else the file is copied from the mirror folder (TOTALPLACE_MIRROR) or downloaded
 Either way it is written to a temporary file, its sha256 verified, and only then renamed into
 place, so nothing partial is ever left behind. Every problem is collected and reported at once.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -13,9 +14,9 @@ import os
 import shutil
 import tempfile
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .manifest import Source
 
@@ -104,7 +105,8 @@ def pull(
             plan.append((s, "download", None))
         else:
             where = (
-                f"put it at {mirror / s.mirror_path}" if mirror
+                f"put it at {mirror / s.mirror_path}"
+                if mirror
                 else f"set TOTALPLACE_MIRROR to a folder holding {s.mirror_path}, or put it at {target}"
             )
             missing.append(f"  - {s.mirror_path} [{s.source_id}] not found: {where} (publisher: {s.landing_page})")
@@ -133,9 +135,11 @@ def pull(
             errors.append(f"  - {exc}")
             continue
         except OSError as exc:  # URLError is an OSError
-            if how == "mirror":   # the copy failed here, not a download: say where and why
-                errors.append(f"  - {s.mirror_path} [{s.source_id}]: could not copy {mirror_file} into {target.parent} "
-                              f"({exc.strerror or exc}): check that TOTALPLACE_DATA is writable and has room")
+            if how == "mirror":  # the copy failed here, not a download: say where and why
+                errors.append(
+                    f"  - {s.mirror_path} [{s.source_id}]: could not copy {mirror_file} into {target.parent} "
+                    f"({exc.strerror or exc}): check that TOTALPLACE_DATA is writable and has room"
+                )
             else:
                 errors.append(f"  - {s.mirror_path} [{s.source_id}]: could not fetch {s.download_url}: {exc}")
             continue

@@ -1,9 +1,11 @@
 """`totalplace report`: one self-contained HTML page per place and year (opens offline: plotly.js is
 embedded, no CDN) with the headline numbers, the charts and a method-and-sources section."""
+
 from __future__ import annotations
 
 import html
-from datetime import datetime, timezone
+import itertools
+from datetime import UTC, datetime
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -21,7 +23,7 @@ VINTAGES = {"cra_2010_ch9": "CRA 2010", "cra_2014": "CRA 2014", "cra_2018": "CRA
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
 
@@ -29,12 +31,16 @@ def _short(name: str, width: int = 34) -> str:
     """A funder's name short enough to read beside a Sankey node (the full name shows on hover)."""
     name = name.replace("Department for ", "Dept for ").replace("Department of ", "Dept of ")
     return name if len(name) <= width else name[: width - 1].rstrip() + "…"
-METHODS = {"actual": "Actual: the authority's own outturn return for this area",
-           "actual_return": "Actual: the body's own figure from a partner return (totalplace template)",
-           "transfer_removed": "Transfer removed: money a returning body said another counted body funded",
-           "apportioned_indicator": "Apportioned by an indicator",
-           "apportioned_population": "Apportioned by population (last resort)",
-           "imputed_not_submitted": "Imputed: an authority that made no return that year, carried from its nearest year"}
+
+
+METHODS = {
+    "actual": "Actual: the authority's own outturn return for this area",
+    "actual_return": "Actual: the body's own figure from a partner return (totalplace template)",
+    "transfer_removed": "Transfer removed: money a returning body said another counted body funded",
+    "apportioned_indicator": "Apportioned by an indicator",
+    "apportioned_population": "Apportioned by population (last resort)",
+    "imputed_not_submitted": "Imputed: an authority that made no return that year, carried from its nearest year",
+}
 
 
 def _signed(gbp: float, scale: float = 1e6, unit: str = "m", digits: int = 1) -> str:
@@ -50,64 +56,136 @@ def _fig_html(fig: go.Figure, div_id: str) -> str:
 
 def build_report(warehouse: Path, place: str, year: str) -> str:
     headline = get_count(warehouse, place, year, "cofog")
-    year = headline.financial_year   # as the user wrote it: 2016/17, 16-17...
+    year = headline.financial_year  # as the user wrote it: 2016/17, 16-17...
     built_at, commit = build_info(warehouse)
-    built_text = (f"Warehouse built {html.escape(built_at)} from commit <code>{html.escape(commit)}</code>"
-                  if built_at != "unknown" else "Warehouse build date and commit not recorded (built by an older version)")
+    built_text = (
+        f"Warehouse built {html.escape(built_at)} from commit <code>{html.escape(commit)}</code>"
+        if built_at != "unknown"
+        else "Warehouse build date and commit not recorded (built by an older version)"
+    )
     place = headline.place_id
     with connect(warehouse, read_only=True) as con:
         q = lambda sql, p=None: con.execute(sql, p or []).fetchall()  # noqa: E731
-        by_sector = q("SELECT sector, sum(amount_gbp) FROM marts.fct_place_spend WHERE place_id=? AND financial_year=? "
-                      "GROUP BY 1 ORDER BY 2 DESC", [place, year])
-        by_method = q("SELECT method, indicator_id, sum(amount_gbp), sum(population_only_gbp) FROM marts.fct_place_spend "
-                      "WHERE place_id=? AND financial_year=? GROUP BY 1, 2 ORDER BY 3 DESC", [place, year])
+        by_sector = q(
+            "SELECT sector, sum(amount_gbp) FROM marts.fct_place_spend WHERE place_id=? AND financial_year=? "
+            "GROUP BY 1 ORDER BY 2 DESC",
+            [place, year],
+        )
+        by_method = q(
+            "SELECT method, indicator_id, sum(amount_gbp), sum(population_only_gbp) FROM marts.fct_place_spend "
+            "WHERE place_id=? AND financial_year=? GROUP BY 1, 2 ORDER BY 3 DESC",
+            [place, year],
+        )
         indicator_names = dict(q("SELECT indicator_id, label FROM seeds.indicators"))
-        moved = q("""SELECT m.cofog_group, m.cofog_division, m.indicator_id, sum(m.count_gbp), sum(m.population_only_gbp), sum(m.difference_gbp)
-                     FROM marts.method_sensitivity m WHERE m.place_id=? AND m.financial_year=? AND m.indicator_id <> 'population'
-                     GROUP BY 1, 2, 3 ORDER BY abs(sum(m.difference_gbp)) DESC LIMIT 8""", [place, year])
-        trend = q("SELECT financial_year, per_capita_gbp, total_gbp FROM marts.place_totals WHERE place_id=? ORDER BY 1", [place])
-        vintages = q("""SELECT financial_year, max(source_id) FROM marts.fct_place_spend
-                        WHERE place_id = ? AND source_id LIKE 'cra_%' GROUP BY 1 ORDER BY 1""", [place])
-        flows = q("""WITH f AS (SELECT CASE WHEN sector = 'LG' THEN 'Local authorities' ELSE department END AS funder,
+        moved = q(
+            """SELECT m.cofog_group, m.cofog_division, m.indicator_id, sum(m.count_gbp), sum(m.population_only_gbp),
+                sum(m.difference_gbp)
+                     FROM marts.method_sensitivity m WHERE m.place_id=? AND m.financial_year=? AND m.indicator_id <>
+                         'population'
+                     GROUP BY 1, 2, 3 ORDER BY abs(sum(m.difference_gbp)) DESC LIMIT 8""",
+            [place, year],
+        )
+        trend = q(
+            "SELECT financial_year, per_capita_gbp, total_gbp FROM marts.place_totals WHERE place_id=? ORDER BY 1",
+            [place],
+        )
+        vintages = q(
+            """SELECT financial_year, max(source_id) FROM marts.fct_place_spend
+                        WHERE place_id = ? AND source_id LIKE 'cra_%' GROUP BY 1 ORDER BY 1""",
+            [place],
+        )
+        flows = q(
+            """WITH f AS (SELECT CASE WHEN sector = 'LG' THEN 'Local authorities' ELSE department END AS funder,
                                        sector, cofog_division, sum(amount_gbp) AS gbp
                                 FROM marts.fct_place_spend WHERE place_id=? AND financial_year=? GROUP BY ALL),
                           top AS (SELECT funder FROM f GROUP BY 1 ORDER BY sum(gbp) DESC LIMIT 12)
                      SELECT CASE WHEN funder IN (SELECT funder FROM top) THEN funder ELSE 'Other departments' END,
-                            sector, cofog_division, sum(gbp) FROM f GROUP BY ALL HAVING sum(gbp) > 0""", [place, year])
-        rank = q("""SELECT r, n FROM (SELECT t.place_id, rank() OVER (ORDER BY t.per_capita_gbp DESC) AS r, count(*) OVER () AS n
-                    FROM marts.place_totals t JOIN seeds.places p ON p.place_id = t.place_id AND p.place_kind = 'district'
-                    WHERE t.financial_year = ?) WHERE place_id = ?""", [year, place])
-        sources = q("""SELECT f.source_id, s.publisher, s.title, s.file_name, sum(f.amount_gbp)
+                            sector, cofog_division, sum(gbp) FROM f GROUP BY ALL HAVING sum(gbp) > 0""",
+            [place, year],
+        )
+        rank = q(
+            """SELECT r, n FROM (SELECT t.place_id, rank() OVER (ORDER BY t.per_capita_gbp DESC) AS r, count(*) OVER
+                () AS n
+                    FROM marts.place_totals t JOIN seeds.places p ON p.place_id = t.place_id AND p.place_kind =
+                        'district'
+                    WHERE t.financial_year = ?) WHERE place_id = ?""",
+            [year, place],
+        )
+        sources = q(
+            """SELECT f.source_id, s.publisher, s.title, s.file_name, sum(f.amount_gbp)
                        FROM marts.fct_place_spend f JOIN seeds.sources s USING (source_id)
-                       WHERE f.place_id=? AND f.financial_year=? GROUP BY ALL ORDER BY 5 DESC""", [place, year])
-        members = q("SELECT p.place_name FROM seeds.place_districts d JOIN seeds.places p ON p.place_id = d.lad_code "
-                    "WHERE d.place_id = ? ORDER BY 1", [place])
+                       WHERE f.place_id=? AND f.financial_year=? GROUP BY ALL ORDER BY 5 DESC""",
+            [place, year],
+        )
+        members = q(
+            "SELECT p.place_name FROM seeds.place_districts d JOIN seeds.places p ON p.place_id = d.lad_code "
+            "WHERE d.place_id = ? ORDER BY 1",
+            [place],
+        )
 
     cofog = [(b["label"], b["amount_gbp"]) for b in headline.breakdown]
     years = [y for y, _, _ in trend]
-    trend_fig = go.Figure(go.Scatter(x=years, y=[p for _, p, _ in trend], mode="lines+markers", line_color="#333",
-                                     hovertemplate="%{x}: £%{y:,.0f} per head<extra></extra>"))
-    trend_fig.update_layout(title=f"Spending per head, {years[0]} to {years[-1]}<br><sup>dotted: the CRA vintage "
-                                  "changes (a step there may be the publication, not the place)</sup>", height=400,
-                            xaxis=dict(type="category", title="financial year"),
-                            yaxis=dict(rangemode="tozero", tickprefix="£", tickformat=",.0f", title="£ per head"))
-    for (y0, v0), (y1, v1) in zip(vintages, vintages[1:]):
-        if v0 != v1:   # the CRA vintage changes here: a step in the series may be the publication, not the place
+    trend_fig = go.Figure(
+        go.Scatter(
+            x=years,
+            y=[p for _, p, _ in trend],
+            mode="lines+markers",
+            line_color="#333",
+            hovertemplate="%{x}: £%{y:,.0f} per head<extra></extra>",
+        )
+    )
+    trend_fig.update_layout(
+        title=f"Spending per head, {years[0]} to {years[-1]}<br><sup>dotted: the CRA vintage "
+        "changes (a step there may be the publication, not the place)</sup>",
+        height=400,
+        xaxis=dict(type="category", title="financial year"),
+        yaxis=dict(rangemode="tozero", tickprefix="£", tickformat=",.0f", title="£ per head"),
+    )
+    for (_y0, v0), (y1, v1) in itertools.pairwise(vintages):
+        if v0 != v1:  # the CRA vintage changes here: a step in the series may be the publication, not the place
             trend_fig.add_vline(x=years.index(y1) - 0.5, line_dash="dot", line_color="#888")
-            trend_fig.add_annotation(x=years.index(y1) - 0.5, y=0.06, yref="paper", showarrow=False, font=dict(size=11),
-                                     xanchor="left", bgcolor="rgba(255,255,255,0.85)", text=f" {VINTAGES.get(v1, v1)}",
-                                     hovertext=f"{VINTAGES.get(v0, v0)} up to {years[years.index(y1) - 1]}, "
-                                               f"{VINTAGES.get(v1, v1)} from {y1}")
+            trend_fig.add_annotation(
+                x=years.index(y1) - 0.5,
+                y=0.06,
+                yref="paper",
+                showarrow=False,
+                font=dict(size=11),
+                xanchor="left",
+                bgcolor="rgba(255,255,255,0.85)",
+                text=f" {VINTAGES.get(v1, v1)}",
+                hovertext=f"{VINTAGES.get(v0, v0)} up to {years[years.index(y1) - 1]}, "
+                f"{VINTAGES.get(v1, v1)} from {y1}",
+            )
     figs = [
-        _fig_html(go.Figure(go.Bar(x=[a / 1e6 for _, a in cofog][::-1], y=[l for l, _ in cofog][::-1], orientation="h",
-                                   marker_color="#1f6f8b", hovertemplate="%{y}: £%{x:,.1f}m<extra></extra>")).update_layout(
-            title="Spending by function (COFOG division)", height=420,
-            xaxis=dict(rangemode="tozero", tickprefix="£", ticksuffix="m", tickformat=",.0f", title="£ million")),
-            "chart-cofog"),
-        _fig_html(go.Figure(go.Pie(labels=[SECTORS.get(s, s) for s, _ in by_sector], values=[a for _, a in by_sector],
-                                   marker=dict(colors=[SECTOR_COLOURS.get(s, "#999") for s, _ in by_sector]),
-                                   sort=False, hole=0.45, hovertemplate="%{label}: £%{value:,.0f}<extra></extra>"))
-                  .update_layout(title="By sector", height=380), "chart-sector"),
+        _fig_html(
+            go.Figure(
+                go.Bar(
+                    x=[a / 1e6 for _, a in cofog][::-1],
+                    y=[label for label, _ in cofog][::-1],
+                    orientation="h",
+                    marker_color="#1f6f8b",
+                    hovertemplate="%{y}: £%{x:,.1f}m<extra></extra>",
+                )
+            ).update_layout(
+                title="Spending by function (COFOG division)",
+                height=420,
+                xaxis=dict(rangemode="tozero", tickprefix="£", ticksuffix="m", tickformat=",.0f", title="£ million"),
+            ),
+            "chart-cofog",
+        ),
+        _fig_html(
+            go.Figure(
+                go.Pie(
+                    labels=[SECTORS.get(s, s) for s, _ in by_sector],
+                    values=[a for _, a in by_sector],
+                    marker=dict(colors=[SECTOR_COLOURS.get(s, "#999") for s, _ in by_sector]),
+                    sort=False,
+                    hole=0.45,
+                    hovertemplate="%{label}: £%{value:,.0f}<extra></extra>",
+                )
+            ).update_layout(title="By sector", height=380),
+            "chart-sector",
+        ),
         _fig_html(trend_fig, "chart-trend"),
     ]
     nodes: list[str] = []
@@ -129,34 +207,66 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
         for a, b in ((f, m), (m, d)):
             src.append(a), dst.append(b), val.append(gbp / 1e6), link_colours.append(_rgba(colour, 0.3))
     sankey = go.Sankey(
-        arrangement="snap", textfont=dict(size=12, color="#111"),
-        node=dict(label=[_short(x) for x in full], customdata=full, color=colours, pad=18, thickness=14,
-                  line=dict(width=0), hovertemplate="%{customdata}: £%{value:,.1f}m<extra></extra>"),
-        link=dict(source=src, target=dst, value=val, color=link_colours,
-                  hovertemplate="%{source.customdata} → %{target.customdata}: £%{value:,.1f}m<extra></extra>"))
-    figs.append(_fig_html(go.Figure(sankey).update_layout(
-        title="Where the money flows: funder → sector → function (£ million)", height=680), "chart-sankey"))
+        arrangement="snap",
+        textfont=dict(size=12, color="#111"),
+        node=dict(
+            label=[_short(x) for x in full],
+            customdata=full,
+            color=colours,
+            pad=18,
+            thickness=14,
+            line=dict(width=0),
+            hovertemplate="%{customdata}: £%{value:,.1f}m<extra></extra>",
+        ),
+        link=dict(
+            source=src,
+            target=dst,
+            value=val,
+            color=link_colours,
+            hovertemplate="%{source.customdata} → %{target.customdata}: £%{value:,.1f}m<extra></extra>",
+        ),
+    )
+    figs.append(
+        _fig_html(
+            go.Figure(sankey).update_layout(
+                title="Where the money flows: funder → sector → function (£ million)", height=680
+            ),
+            "chart-sankey",
+        )
+    )
     estimated = 1 - headline.share_actual
     rank_text = f"{rank[0][0]} of {rank[0][1]} districts by spending per head" if rank else ""
+
     def how(m: str, ind: str | None) -> str:
         text = METHODS.get(m, m)
         return f"{text}: {indicator_names.get(ind, ind)}" if m == "apportioned_indicator" else text
 
-    rows = "".join(f"<tr><td>{html.escape(how(m, ind))}</td><td>£{a / 1e6:,.1f}m</td><td>{a / headline.total_gbp:.1%}</td>"
-                   f"<td>£{po / 1e6:,.1f}m</td></tr>" for m, ind, a, po in by_method)
-    moved_rows = "".join(f"<tr><td>{html.escape(g or d_ + ' (no group)')}</td><td>{html.escape(indicator_names.get(i, i))}</td>"
-                         f"<td>£{a / 1e6:,.1f}m</td><td>£{po / 1e6:,.1f}m</td><td>{_signed(d)}</td>"
-                         f"<td>{_signed(d / headline.population, 1, '', 0)}</td></tr>" for g, d_, i, a, po, d in moved)
+    rows = "".join(
+        f"<tr><td>{html.escape(how(m, ind))}</td><td>£{a / 1e6:,.1f}m</td><td>{a / headline.total_gbp:.1%}</td>"
+        f"<td>£{po / 1e6:,.1f}m</td></tr>"
+        for m, ind, a, po in by_method
+    )
+    moved_rows = "".join(
+        f"<tr><td>{html.escape(g or d_ + ' (no group)')}</td><td>{html.escape(indicator_names.get(i, i))}</td>"
+        f"<td>£{a / 1e6:,.1f}m</td><td>£{po / 1e6:,.1f}m</td><td>{_signed(d)}</td>"
+        f"<td>{_signed(d / headline.population, 1, '', 0)}</td></tr>"
+        for g, d_, i, a, po, d in moved
+    )
     difference = headline.total_gbp - headline.population_only_total_gbp
-    src_rows = "".join(f"<tr><td>{html.escape(t)}</td><td>{html.escape(p)}</td><td><code>{html.escape(f)}</code></td>"
-                       f"<td>£{a / 1e6:,.1f}m</td></tr>" for _, p, t, f, a in sources)
+    src_rows = "".join(
+        f"<tr><td>{html.escape(t)}</td><td>{html.escape(p)}</td><td><code>{html.escape(f)}</code></td>"
+        f"<td>£{a / 1e6:,.1f}m</td></tr>"
+        for _, p, t, f, a in sources
+    )
     member_text = ", ".join(html.escape(m) for (m,) in members)
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Total Place count: {html.escape(headline.place_name)} {year}</title>
+<html lang="en"><head><meta charset="utf-8"><title>Total Place count: {html.escape(headline.place_name)}
+    {year}</title>
 <script>{get_plotlyjs()}</script>
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}
 .kpis{{display:flex;gap:1.5em;flex-wrap:wrap}} .kpi{{background:#f3f6f8;padding:1em 1.4em;border-radius:8px}}
-.kpi b{{display:block;font-size:1.6em}} table{{border-collapse:collapse;margin:1em 0}} td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
+.kpi b{{display:block;font-size:1.6em}} table{{border-collapse:collapse;margin:1em 0}}
+    td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
 #sensitivity td:nth-child(n+3),#methods td:nth-child(n+2){{white-space:nowrap}}
 .grid{{display:grid;grid-template-columns:1fr 1fr;gap:1em}} .built{{color:#666;font-size:.9em;margin-top:2em}}
 @media (max-width: 900px) {{ .grid{{grid-template-columns:1fr}} }}</style></head><body>
@@ -167,7 +277,8 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
 <div class="kpi">Per head<b id="kpi-per-head">£{headline.per_capita_gbp:,.0f}</b>{rank_text}</div>
 <div class="kpi">{population_label(headline).capitalize()}<b>{headline.population:,}</b></div>
 <div class="kpi">From actual local returns<b>{headline.share_actual:.1%}</b>estimated: {estimated:.1%}</div>
-<div class="kpi">Placed by indicators<b id="kpi-indicator">{headline.share_indicator:.1%}</b>by population only: £{headline.population_only_total_gbp / 1e6:,.1f}m ({_signed(difference)})</div>
+<div class="kpi">Placed by indicators<b id="kpi-indicator">{headline.share_indicator:.1%}</b>by population only:
+    £{headline.population_only_total_gbp / 1e6:,.1f}m ({_signed(difference)})</div>
 </div>
 {figs[0]}<div class="grid">{figs[1]}{figs[2]}</div>{figs[3]}
 <h2>Method and sources</h2>
@@ -181,15 +292,18 @@ deprivation-weighted population for the NHS; seed <code>apportionment_indicators
 where no indicator fits. Non-identifiable
 spending (defence, debt interest, overseas) is not included. The rules, seeds and lineage are in the auditors'
 docs (<code>totalplace docs</code>).</p>
-<table id="methods"><tr><th>How the figure was placed</th><th>amount</th><th>share</th><th>by population only</th></tr>{rows}</table>
+<table id="methods"><tr><th>How the figure was placed</th><th>amount</th><th>share</th><th>by population
+    only</th></tr>{rows}</table>
 <h3>What the indicators moved</h3>
 <p>The count against the same streams shared by population only: £{headline.total_gbp / 1e6:,.1f}m against
-£{headline.population_only_total_gbp / 1e6:,.1f}m ({_signed(difference)}, {_signed(difference / headline.population, 1, '', 0)} per head).
+£{headline.population_only_total_gbp / 1e6:,.1f}m ({_signed(difference)},
+    {_signed(difference / headline.population, 1, "", 0)} per head).
 The streams that moved most:</p>
-<table id="sensitivity"><tr><th>COFOG group</th><th>indicator</th><th>count</th><th>by population only</th><th>difference</th><th>per head</th></tr>{moved_rows}</table>
+<table id="sensitivity"><tr><th>COFOG group</th><th>indicator</th><th>count</th><th>by population
+    only</th><th>difference</th><th>per head</th></tr>{moved_rows}</table>
 <table><tr><th>Source</th><th>publisher</th><th>file</th><th>amount</th></tr>{src_rows}</table>
 <p class="built">{built_text};
-report made {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by <code>totalplace report</code>.</p>
+report made {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by <code>totalplace report</code>.</p>
 </body></html>"""
 
 

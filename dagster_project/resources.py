@@ -17,12 +17,14 @@ into a working file beside the published warehouse, never into the published fil
 ``gated=False`` makes the assets write straight into ``warehouse`` with none of this (tests that
 materialise one asset into a scratch file).
 """
+
 from __future__ import annotations
 
 import contextlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import ClassVar
 
 import dagster as dg
 
@@ -34,15 +36,16 @@ PUBLISH_KEY = dg.AssetKey(["publish", "warehouse"])
 class BuildGraph:
     """The asset graph of the loaded definitions (filled by assembly.make_definitions): which assets exist
     and what each reads, so a run can tell whether it is a whole build and what it is missing."""
-    upstream: dict[dg.AssetKey, set[dg.AssetKey]] = {}
-    years: list[str] = []
+
+    upstream: ClassVar[dict[dg.AssetKey, set[dg.AssetKey]]] = {}
+    years: ClassVar[list[str]] = []
 
 
 class NothingBuiltYet(dg.Failure):
     pass
 
 
-AFTER_RUN: dict[str, str] = {}   # run id -> what became of its working file, for `totalplace build` to print
+AFTER_RUN: dict[str, str] = {}  # run id -> what became of its working file, for `totalplace build` to print
 
 
 def run_scope(run: dg.DagsterRun) -> tuple[set[dg.AssetKey], list[str] | None]:
@@ -62,6 +65,7 @@ def missing_upstream(selected: set[dg.AssetKey]) -> list[dg.AssetKey]:
 class TotalplaceConfig(dg.ConfigurableResource):
     """Paths for one run. Defaults come from the TOTALPLACE_* environment (see settings.py). ``warehouse``
     is the published warehouse; a gated run writes to its working file (``warehouse_path``)."""
+
     warehouse: str
     data_dir: str
     mirror: str = ""
@@ -69,9 +73,13 @@ class TotalplaceConfig(dg.ConfigurableResource):
     gated: bool = True
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "TotalplaceConfig":
-        return cls(warehouse=str(settings.warehouse), data_dir=str(settings.data_dir),
-                   mirror=str(settings.mirror) if settings.mirror else "", returns_dir=str(settings.returns_dir))
+    def from_settings(cls, settings: Settings) -> TotalplaceConfig:
+        return cls(
+            warehouse=str(settings.warehouse),
+            data_dir=str(settings.data_dir),
+            mirror=str(settings.mirror) if settings.mirror else "",
+            returns_dir=str(settings.returns_dir),
+        )
 
     @property
     def published_path(self) -> Path:
@@ -97,7 +105,7 @@ class TotalplaceConfig(dg.ConfigurableResource):
         return Path(self.mirror) if self.mirror else None
 
     @contextlib.contextmanager
-    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["TotalplaceConfig"]:
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[TotalplaceConfig]:
         run = context.run
         if not self.gated or run is None:
             yield self
@@ -106,7 +114,8 @@ class TotalplaceConfig(dg.ConfigurableResource):
 
         log = context.log
         who = f"Dagster run {run.run_id[:8]} of {run.job_name}" + (
-            f", {run.tags['dagster/backfill']} backfill" if "dagster/backfill" in run.tags else "")
+            f", {run.tags['dagster/backfill']} backfill" if "dagster/backfill" in run.tags else ""
+        )
         with build_lock(self.published_path, wait=True, who=who, say=log.info):
             stop_orphans(self.warehouse_path, say=log.warning)
             selected = self._prepare(run, log)
@@ -133,8 +142,9 @@ class TotalplaceConfig(dg.ConfigurableResource):
                 names = ", ".join(k.to_user_string() for k in missing[:6]) + (", ..." if len(missing) > 6 else "")
                 raise NothingBuiltYet(
                     description=f"nothing is published yet at {published}, and this run does not build what its "
-                                f"assets read ({names}): materialise every asset first (Materialize all in the "
-                                "Dagster UI, or `totalplace build`)")
+                    f"assets read ({names}): materialise every asset first (Materialize all in the "
+                    "Dagster UI, or `totalplace build`)"
+                )
             log.info(f"nothing published yet: building the selected assets into an empty {work}")
             return selected
         try:
@@ -142,13 +152,17 @@ class TotalplaceConfig(dg.ConfigurableResource):
         except OSError as exc:
             discard(work)
             if is_disk_full(exc):
-                raise dg.Failure(description=f"no space left in {work.parent} to copy the published warehouse "
-                                             f"({published.stat().st_size / 2**20:,.0f} MiB needed, "
-                                             f"{shutil.disk_usage(work.parent).free / 2**20:,.0f} MiB free): free "
-                                             "some space and run again. The published warehouse was not touched.")
+                raise dg.Failure(
+                    description=f"no space left in {work.parent} to copy the published warehouse "
+                    f"({published.stat().st_size / 2**20:,.0f} MiB needed, "
+                    f"{shutil.disk_usage(work.parent).free / 2**20:,.0f} MiB free): free "
+                    "some space and run again. The published warehouse was not touched."
+                ) from exc
             raise
-        log.info(f"started from a copy of the published warehouse ({work.name}): what this run does not rebuild "
-                 "is kept as published")
+        log.info(
+            f"started from a copy of the published warehouse ({work.name}): what this run does not rebuild "
+            "is kept as published"
+        )
         return selected
 
     def _after(self, selected: set[dg.AssetKey], log) -> str:
@@ -156,12 +170,14 @@ class TotalplaceConfig(dg.ConfigurableResource):
 
         work = self.warehouse_path
         if not work.exists():
-            return ""   # published (or never written)
+            return ""  # published (or never written)
         if PUBLISH_KEY not in selected:
             discard(work)
-            said = (f"nothing was published: this run did not select {PUBLISH_KEY.to_user_string()}, so what it "
-                    f"built was discarded and {self.published_path} is unchanged. Select "
-                    f"{PUBLISH_KEY.to_user_string()} with the assets to rebuild (or use Materialize all)")
+            said = (
+                f"nothing was published: this run did not select {PUBLISH_KEY.to_user_string()}, so what it "
+                f"built was discarded and {self.published_path} is unchanged. Select "
+                f"{PUBLISH_KEY.to_user_string()} with the assets to rebuild (or use Materialize all)"
+            )
             log.warning(said)
             return said
         _kept, said = keep_failed(work, self.published_path)

@@ -13,6 +13,7 @@ Relative paths in the variables are taken from the current directory and turned 
 (which runs inside dbt/) and Dagster see the same files. Unset, each is the project's own folder
 (the project this command is installed from), so `totalplace count` works from any directory.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,7 +41,7 @@ class Settings:
     dagster_home: Path
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         return cls(
             mirror=_path(env.get("TOTALPLACE_MIRROR"), None),

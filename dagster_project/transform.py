@@ -18,8 +18,9 @@ import importlib.metadata
 import json
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
@@ -40,9 +41,10 @@ def _prepare_vars() -> str:
     return json.dumps(dbt_vars(working_path(Settings.from_env().warehouse), None))
 
 
-dbt_project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR,
-                         prepare_project_cli_args=["parse", "--quiet", "--vars", _prepare_vars()])
-dbt_project.prepare_if_dev()   # under `dagster dev`, the manifest is re-parsed at each code reload
+dbt_project = DbtProject(
+    project_dir=DBT_DIR, profiles_dir=DBT_DIR, prepare_project_cli_args=["parse", "--quiet", "--vars", _prepare_vars()]
+)
+dbt_project.prepare_if_dev()  # under `dagster dev`, the manifest is re-parsed at each code reload
 
 
 def _newest_project_file() -> float:
@@ -97,13 +99,19 @@ def dbt_definitions():
     manifest = ensure_manifest()
     all_years = financial_years()
 
-    @dbt_assets(manifest=manifest, project=dbt_project, name="dbt_models",
-                dagster_dbt_translator=TotalplaceTranslator(), **year_partitioning())
+    @dbt_assets(
+        manifest=manifest,
+        project=dbt_project,
+        name="dbt_models",
+        dagster_dbt_translator=TotalplaceTranslator(),
+        **year_partitioning(),
+    )
     def dbt_models(context: dg.AssetExecutionContext, dbt: FastStartDbtCliResource, totalplace: TotalplaceConfig):
         years = partition_years(context) or []
         years = [] if years == all_years else years
-        context.log.info(f"dbt build into {totalplace.warehouse_path.name} for financial year(s) "
-                         f"{', '.join(years) or 'all'}")
+        context.log.info(
+            f"dbt build into {totalplace.warehouse_path.name} for financial year(s) {', '.join(years) or 'all'}"
+        )
         args = ["build", "--vars", json.dumps(dbt_vars(totalplace.warehouse_path, years))]
         yield from dbt.cli(args, context=context).stream()
 

@@ -3,21 +3,38 @@
 DuckDB allows one writer: every function opens the file, does its work in one transaction and
 closes it. Readers open read-only. Nothing holds the warehouse open between steps.
 """
+
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import pandas as pd
 
 from .raw.tabular import REJECTED_COLUMNS, ParseResult
 
-NUMERIC = {"value", "value_gbp_thousand", "population", "population_70_plus", "imd_rank", "row_number",
-           "deprived_people", "population_0_15", "population_16_59", "population_60_plus", "population_working_age",
-           "cost_gbp_per_person", "imd_quintile",
-           "line_number", "header_row", "data_rows", "skipped_rows", "rejected_rows"}
+NUMERIC = {
+    "value",
+    "value_gbp_thousand",
+    "population",
+    "population_70_plus",
+    "imd_rank",
+    "row_number",
+    "deprived_people",
+    "population_0_15",
+    "population_16_59",
+    "population_60_plus",
+    "population_working_age",
+    "cost_gbp_per_person",
+    "imd_quintile",
+    "line_number",
+    "header_row",
+    "data_rows",
+    "skipped_rows",
+    "rejected_rows",
+}
 
 
 class WarehouseError(RuntimeError):
@@ -27,10 +44,14 @@ class WarehouseError(RuntimeError):
 def open_error(path: Path, exc: Exception) -> WarehouseError:
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     if "lock" in first.lower():
-        return WarehouseError(f"another process holds {path} open for writing ({first}); close that session and try "
-                              "again (analysts open the warehouse read-only)")
-    return WarehouseError(f"{path} is not a readable DuckDB warehouse ({first}): it may be truncated or damaged. "
-                          "Run a full `totalplace build` to make it again")
+        return WarehouseError(
+            f"another process holds {path} open for writing ({first}); close that session and try "
+            "again (analysts open the warehouse read-only)"
+        )
+    return WarehouseError(
+        f"{path} is not a readable DuckDB warehouse ({first}): it may be truncated or damaged. "
+        "Run a full `totalplace build` to make it again"
+    )
 
 
 @contextlib.contextmanager
@@ -51,7 +72,11 @@ def frame(records: list[dict], columns: list[str] | None = None) -> pd.DataFrame
     df = pd.DataFrame.from_records(records, columns=columns)
     for c in df.columns:
         if c in NUMERIC:
-            df[c] = pd.to_numeric(df[c], errors="raise").astype("float64" if c not in ("row_number", "line_number", "header_row", "data_rows", "skipped_rows", "rejected_rows") else "Int64")
+            df[c] = pd.to_numeric(df[c], errors="raise").astype(
+                "float64"
+                if c not in ("row_number", "line_number", "header_row", "data_rows", "skipped_rows", "rejected_rows")
+                else "Int64"
+            )
         else:
             df[c] = df[c].astype("string")
     return df
@@ -68,8 +93,14 @@ def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
         loaded_at TIMESTAMP)""")
 
 
-def write_raw_table(path: Path, table: str, result: ParseResult, source_ids: list[str],
-                    sha256: dict[str, str], only_sources: bool = False) -> dict[str, int]:
+def write_raw_table(
+    path: Path,
+    table: str,
+    result: ParseResult,
+    source_ids: list[str],
+    sha256: dict[str, str],
+    only_sources: bool = False,
+) -> dict[str, int]:
     """Replace raw.<table> and this table's rows of raw.rejected_rows and raw.load_log, atomically.
 
     With ``only_sources`` (a partitioned run for some years), only the rows of ``source_ids`` are
@@ -82,14 +113,24 @@ def write_raw_table(path: Path, table: str, result: ParseResult, source_ids: lis
     rej_by_sheet: dict[tuple[str, str], int] = {}
     for r in result.rejected:
         rej_by_sheet[(r["source_id"], r["sheet"])] = rej_by_sheet.get((r["source_id"], r["sheet"]), 0) + 1
-    log = frame([{**s, "table_name": table, "sha256": sha256.get(s["source_id"], ""),
-                  "rejected_rows": rej_by_sheet.get((s["source_id"], s["sheet"]), 0)} for s in result.stats])
+    log = frame(
+        [
+            {
+                **s,
+                "table_name": table,
+                "sha256": sha256.get(s["source_id"], ""),
+                "rejected_rows": rej_by_sheet.get((s["source_id"], s["sheet"]), 0),
+            }
+            for s in result.stats
+        ]
+    )
     with connect(path) as con:
         ensure_schemas(con)
         con.execute("BEGIN")
         con.register("data_df", data)
-        exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' "
-                             "AND table_name = ?", [table]).fetchone()[0]
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = ?", [table]
+        ).fetchone()[0]
         if only_sources and exists:
             con.execute(f'DELETE FROM raw."{table}" WHERE source_id IN (SELECT unnest(?))', [source_ids])
             con.execute(f'INSERT INTO raw."{table}" BY NAME SELECT * FROM data_df')
@@ -100,11 +141,15 @@ def write_raw_table(path: Path, table: str, result: ParseResult, source_ids: lis
         con.execute(f"DELETE FROM raw.rejected_rows WHERE {scope}", args)
         if len(rejected):
             con.register("rej_df", rejected)
-            con.execute("INSERT INTO raw.rejected_rows SELECT table_name, source_id, source_file, sheet, row_number, "
-                        "column_name, cell_value, reason FROM rej_df")
+            con.execute(
+                "INSERT INTO raw.rejected_rows SELECT table_name, source_id, source_file, sheet, row_number, "
+                "column_name, cell_value, reason FROM rej_df"
+            )
         con.execute(f"DELETE FROM raw.load_log WHERE {scope}", args)
         con.register("log_df", log)
-        con.execute("INSERT INTO raw.load_log SELECT table_name, source_id, source_file, sheet, sha256, header_row, "
-                    "data_rows, skipped_rows, rejected_rows, now() FROM log_df")
+        con.execute(
+            "INSERT INTO raw.load_log SELECT table_name, source_id, source_file, sheet, sha256, header_row, "
+            "data_rows, skipped_rows, rejected_rows, now() FROM log_df"
+        )
         con.execute("COMMIT")
     return {"rows": len(data), "rejected": len(rejected)}

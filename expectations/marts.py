@@ -3,6 +3,7 @@
 The dbt tests check the same marts from the inside (keys, relationships, conservation); these
 suites are the last look before publishing, on what an analyst will read.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -19,16 +20,37 @@ def fct_place_spend_suite() -> gx.ExpectationSuite:
     import great_expectations.expectations as gxe
 
     s = gx.ExpectationSuite(name="marts.fct_place_spend")
-    for c in ("place_id", "financial_year", "cofog_division", "cofog_group", "sector", "department", "organisation",
-              "source_id", "method", "amount_gbp"):
+    for c in (
+        "place_id",
+        "financial_year",
+        "cofog_division",
+        "cofog_group",
+        "sector",
+        "department",
+        "organisation",
+        "source_id",
+        "method",
+        "amount_gbp",
+    ):
         s.add_expectation(gxe.ExpectColumnToExist(column=c))
     for c in ("place_id", "financial_year", "cofog_division", "sector", "source_id", "method", "amount_gbp"):
         s.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=c))
     s.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="cofog_division", value_set=COFOG_DIVISIONS))
     s.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="cofog_group", regex=r"^(0[1-9]|10)\.\d$"))
     s.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="sector", value_set=["CG", "LG", "PC"]))
-    s.add_expectation(gxe.ExpectColumnValuesToBeInSet(
-        column="method", value_set=["actual", "actual_return", "apportioned_indicator", "apportioned_population", "imputed_not_submitted", "transfer_removed"]))
+    s.add_expectation(
+        gxe.ExpectColumnValuesToBeInSet(
+            column="method",
+            value_set=[
+                "actual",
+                "actual_return",
+                "apportioned_indicator",
+                "apportioned_population",
+                "imputed_not_submitted",
+                "transfer_removed",
+            ],
+        )
+    )
     s.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="financial_year", regex=r"^20\d\d-\d\d$"))
     return s
 
@@ -42,8 +64,11 @@ def place_totals_suite() -> gx.ExpectationSuite:
     for c in ("place_id", "financial_year", "population", "total_gbp", "per_capita_gbp", "share_actual"):
         s.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=c))
     s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="total_gbp", min_value=0))
-    s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="per_capita_gbp", min_value=PER_HEAD_BAND[0],
-                                                        max_value=PER_HEAD_BAND[1]))
+    s.add_expectation(
+        gxe.ExpectColumnValuesToBeBetween(
+            column="per_capita_gbp", min_value=PER_HEAD_BAND[0], max_value=PER_HEAD_BAND[1]
+        )
+    )
     # an authority's own net current expenditure can be below zero (income above spending: West Lancashire
     # returned -£9.3m in RSX 2022-23, central services -£22.6m), so a place's actual share can be a little
     # negative; more than 5% below zero would be a mistake

@@ -13,13 +13,13 @@ Every MSOA must end with exactly one group and equal population: the script fail
 dbt test checks the same on the seed. Run after `totalplace build` (reads the published warehouse):
     python scripts/infer_lsoa_to_msoa.py
 """
+
 import os
 import re
 import sys
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,8 +40,8 @@ def main() -> int:
     groups["num"] = groups["num"].astype(int)
     msoa["code_int"] = msoa["msoa_code"].str[3:].astype(int)
     by_pop = msoa.groupby("population")["msoa_code"].apply(list).to_dict()
-    code_int = dict(zip(msoa["msoa_code"], msoa["code_int"]))
-    pop_of = dict(zip(msoa["msoa_code"], msoa["population"]))
+    code_int = dict(zip(msoa["msoa_code"], msoa["code_int"], strict=False))
+    pop_of = dict(zip(msoa["msoa_code"], msoa["population"], strict=False))
 
     uniq = groups[groups["population"].map(lambda p: len(by_pop.get(p, [])) == 1)].copy()
     uniq["base"] = uniq["population"].map(lambda p: code_int[by_pop[p][0]]) - uniq["num"]
@@ -76,8 +76,11 @@ def main() -> int:
     missing_groups = [n for n in groups["msoa_name"] if n not in assigned]
     missing_codes = sorted(set(msoa["msoa_code"]) - used)
     if missing_groups or missing_codes:
-        print(f"could not match {len(missing_groups)} MSOA name(s) {missing_groups[:5]} and {len(missing_codes)} "
-              f"code(s) {missing_codes[:5]}", file=sys.stderr)
+        print(
+            f"could not match {len(missing_groups)} MSOA name(s) {missing_groups[:5]} and {len(missing_codes)} "
+            f"code(s) {missing_codes[:5]}",
+            file=sys.stderr,
+        )
         return 1
     lsoa["msoa_code"] = lsoa["msoa_name"].map(assigned)
     out = lsoa[["lsoa_code", "msoa_code", "msoa_name"]].sort_values("lsoa_code")

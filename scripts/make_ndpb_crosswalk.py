@@ -11,6 +11,7 @@ a person and are kept as they are when this script runs again; every other row i
     punctuation, '&', a leading 'The', a bracketed abbreviation), or a close spelling inside the
     same department (`close_name`, ratio >= 0.9: check these); else `unmatched`.
 """
+
 import csv
 import difflib
 import re
@@ -24,7 +25,7 @@ SEEDS = ROOT / "seeds"
 
 def norm(name: str) -> str:
     s = (name or "").lower().replace("&", " and ").replace("’", "'").replace("\x92", "'")
-    s = re.sub(r"\([^)]*\)", " ", s)                # bracketed abbreviations: (ACAS), (HEFCE)
+    s = re.sub(r"\([^)]*\)", " ", s)  # bracketed abbreviations: (ACAS), (HEFCE)
     s = re.sub(r"^the\s+", "", s.strip())
     s = re.sub(r"[^a-z0-9]+", " ", s)
     return re.sub(r"\s+", " ", s).strip()
@@ -53,9 +54,14 @@ def main() -> None:
             depts.append(kept[(d,)])
             continue
         exact = [c for c in cra_depts if c == d] or [c for c in cra_depts if norm(c) == norm(d)]
-        depts.append({"directory_department": d, "cra_department": exact[0] if exact else "",
-                      "match_basis": ("name" if exact and exact[0] == d else "normalised_name") if exact else "unmatched",
-                      "note": ""})
+        depts.append(
+            {
+                "directory_department": d,
+                "cra_department": exact[0] if exact else "",
+                "match_basis": ("name" if exact and exact[0] == d else "normalised_name") if exact else "unmatched",
+                "note": "",
+            }
+        )
     with open(dept_path, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, ["directory_department", "cra_department", "match_basis", "note"], lineterminator="\n")
         w.writeheader()
@@ -71,13 +77,20 @@ def main() -> None:
             continue
         cra_dept = dept_map.get(dept or "", "")
         in_dept = [(cd, co) for cd, co in cra if cd == cra_dept]
-        row = {"body_name": body, "directory_department": dept or "", "cra_department": cra_dept,
-               "cra_organisation": "", "match_basis": "unmatched", "note": ""}
+        row = {
+            "body_name": body,
+            "directory_department": dept or "",
+            "cra_department": cra_dept,
+            "cra_organisation": "",
+            "match_basis": "unmatched",
+            "note": "",
+        }
         hit = next(((cd, co) for cd, co in cra if co == body), None)
         basis = "name"
         if hit is None:
-            hit = next(((cd, co) for cd, co in in_dept if norm(co) == norm(body)), None) or \
-                  next(((cd, co) for cd, co in cra if norm(co) == norm(body)), None)
+            hit = next(((cd, co) for cd, co in in_dept if norm(co) == norm(body)), None) or next(
+                ((cd, co) for cd, co in cra if norm(co) == norm(body)), None
+            )
             basis = "normalised_name"
         if hit is None and in_dept:
             close = difflib.get_close_matches(norm(body), [norm(co) for _, co in in_dept], n=1, cutoff=0.9)
@@ -88,11 +101,17 @@ def main() -> None:
             row.update(cra_department=hit[0], cra_organisation=hit[1], match_basis=basis)
         rows.append(row)
     with open(body_path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, ["body_name", "directory_department", "cra_department", "cra_organisation",
-                                "match_basis", "note"], lineterminator="\n")
+        w = csv.DictWriter(
+            fh,
+            ["body_name", "directory_department", "cra_department", "cra_organisation", "match_basis", "note"],
+            lineterminator="\n",
+        )
         w.writeheader()
         w.writerows(rows)
-    n = {b: sum(r["match_basis"] == b for r in rows) for b in ("name", "normalised_name", "close_name", "reviewed", "unmatched")}
+    n = {
+        b: sum(r["match_basis"] == b for r in rows)
+        for b in ("name", "normalised_name", "close_name", "reviewed", "unmatched")
+    }
     print(f"{len(depts)} departments ({sum(1 for r in depts if r['cra_department'])} mapped); {len(rows)} bodies: {n}")
 
 

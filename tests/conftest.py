@@ -1,4 +1,5 @@
 """Shared fixtures: the real mirror (../shared/raw by default) and temporary warehouses."""
+
 from __future__ import annotations
 
 import os
@@ -48,9 +49,11 @@ def manifest():
 @pytest.fixture(scope="session")
 def real(mirror, manifest):
     """(source, path) of a manifest file in the real mirror."""
+
     def get(source_id: str):
         s = manifest[source_id]
         return s, mirror / s.mirror_path
+
     return get
 
 
@@ -81,17 +84,36 @@ def run_dbt(args: list[str], warehouse: Path, target: Path, years: str | None = 
     dbt = Path(sys.executable).parent / "dbt"
     env = {**os.environ, "TOTALPLACE_WAREHOUSE": str(warehouse)}
     variables = ["--vars", json.dumps({"warehouse": str(warehouse), "years": years.split(",") if years else []})]
-    return subprocess.run([str(dbt), *args, *variables, "--project-dir", str(ROOT / "dbt"), "--profiles-dir", str(ROOT / "dbt"),
-                           "--target-path", str(target)], env=env, capture_output=True, text=True, cwd=ROOT / "dbt",
-                          timeout=600)
+    return subprocess.run(
+        [
+            str(dbt),
+            *args,
+            *variables,
+            "--project-dir",
+            str(ROOT / "dbt"),
+            "--profiles-dir",
+            str(ROOT / "dbt"),
+            "--target-path",
+            str(target),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "dbt",
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="session")
 def built_warehouse(tmp_path_factory, mirror):
     """A cold `totalplace build` of everything on the real files into a temporary warehouse."""
     base = tmp_path_factory.mktemp("build")
-    env = {"TOTALPLACE_MIRROR": str(mirror), "TOTALPLACE_DATA": str(base / "data"),
-           "TOTALPLACE_WAREHOUSE": str(base / "warehouse" / "totalplace.duckdb"), "DAGSTER_HOME": str(base / "dagster_home")}
+    env = {
+        "TOTALPLACE_MIRROR": str(mirror),
+        "TOTALPLACE_DATA": str(base / "data"),
+        "TOTALPLACE_WAREHOUSE": str(base / "warehouse" / "totalplace.duckdb"),
+        "DAGSTER_HOME": str(base / "dagster_home"),
+    }
     proc = run_cli(["build"], env)
     assert proc.returncode == 0, f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
     return {"env": env, "warehouse": Path(env["TOTALPLACE_WAREHOUSE"]), "stdout": proc.stdout, "base": base}
@@ -103,8 +125,11 @@ def published_copy(built_warehouse, base: Path) -> tuple[Path, dict[str, str]]:
     published = base / "warehouse" / "totalplace.duckdb"
     published.parent.mkdir(parents=True)
     shutil.copyfile(built_warehouse["warehouse"], published)
-    return published, {**built_warehouse["env"], "TOTALPLACE_WAREHOUSE": str(published),
-                       "DAGSTER_HOME": str(base / "dagster_home")}
+    return published, {
+        **built_warehouse["env"],
+        "TOTALPLACE_WAREHOUSE": str(published),
+        "DAGSTER_HOME": str(base / "dagster_home"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -115,3 +140,12 @@ def con(built_warehouse):
     c = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True)
     yield c
     c.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that reads the real files (the `mirror` fixture, directly or through `real`,
+    `built_warehouse` or `con`) is in the real-data tier: `make test-fast` runs the others
+    (`-m "not realdata"`), with no mirror and no full build."""
+    for item in items:
+        if "mirror" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.realdata)

@@ -10,16 +10,19 @@ that process (the frame goes over a pipe, the result comes back as a plain dict)
 A suite is named by its builder (a module-level function of ``expectations/``) and the builder's
 arguments, so the expectation modules themselves never import GE until a suite is built.
 """
+
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
-os.environ.setdefault("TQDM_DISABLE", "1")          # GE's metric progress bars
+os.environ.setdefault("TQDM_DISABLE", "1")  # GE's metric progress bars
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 if TYPE_CHECKING:
@@ -33,7 +36,7 @@ class GateOutcome:
     evaluated: int
     failures: list[str]
     raw: dict
-    checked: list[str] = field(default_factory=list)   # what each expectation checks, in words
+    checked: list[str] = field(default_factory=list)  # what each expectation checks, in words
 
 
 class GateWorkerError(RuntimeError):
@@ -71,15 +74,17 @@ def _describe(r) -> str:
     return ": ".join(bits[:1]) + " " + ", ".join(bits[1:])
 
 
-WHAT = {"expect_column_to_exist": "column {column} exists",
-        "expect_column_values_to_not_be_null": "{column} is never empty",
-        "expect_column_values_to_be_unique": "{column} is unique",
-        "expect_compound_columns_to_be_unique": "one row per {column_list}",
-        "expect_column_values_to_match_regex": "{column} matches {regex}",
-        "expect_column_values_to_be_in_set": "{column} is one of {value_set}",
-        "expect_column_values_to_be_between": "{column} is between {min_value} and {max_value}",
-        "expect_column_values_to_be_in_type_list": "{column} is numeric",
-        "expect_column_pair_values_a_to_be_greater_than_b": "{column_A} >= {column_B}"}
+WHAT = {
+    "expect_column_to_exist": "column {column} exists",
+    "expect_column_values_to_not_be_null": "{column} is never empty",
+    "expect_column_values_to_be_unique": "{column} is unique",
+    "expect_compound_columns_to_be_unique": "one row per {column_list}",
+    "expect_column_values_to_match_regex": "{column} matches {regex}",
+    "expect_column_values_to_be_in_set": "{column} is one of {value_set}",
+    "expect_column_values_to_be_between": "{column} is between {min_value} and {max_value}",
+    "expect_column_values_to_be_in_type_list": "{column} is numeric",
+    "expect_column_pair_values_a_to_be_greater_than_b": "{column_A} >= {column_B}",
+}
 
 
 def _what(r) -> str:
@@ -88,8 +93,25 @@ def _what(r) -> str:
     kw = {k: v for k, v in cfg.kwargs.items() if k != "batch_id"}
     template = WHAT.get(cfg.type)
     try:
-        return template.format(**{k: kw.get(k) for k in ("column", "column_list", "regex", "value_set", "min_value",
-                                                          "max_value", "column_A", "column_B")}) if template else cfg.type
+        return (
+            template.format(
+                **{
+                    k: kw.get(k)
+                    for k in (
+                        "column",
+                        "column_list",
+                        "regex",
+                        "value_set",
+                        "min_value",
+                        "max_value",
+                        "column_A",
+                        "column_B",
+                    )
+                }
+            )
+            if template
+            else cfg.type
+        )
     except (KeyError, IndexError):
         return cfg.type
 
@@ -98,29 +120,27 @@ def _validate(build: Callable, args: tuple, df: pd.DataFrame, index_column: str 
     """Build the suite (a GE context must exist first) and validate ``df`` against it, in this process."""
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": df})
     suite = build(*args)
-    fmt = ({"result_format": "COMPLETE", "unexpected_index_column_names": [index_column]} if index_column
-           else "SUMMARY")
+    fmt = {"result_format": "COMPLETE", "unexpected_index_column_names": [index_column]} if index_column else "SUMMARY"
     res = batch.validate(suite, result_format=fmt)
     failures = [_describe(r) for r in res.results if not r.success]
-    return GateOutcome(suite.name, bool(res.success), len(res.results), failures, res.to_json_dict(),
-                       [_what(r) for r in res.results])
+    return GateOutcome(
+        suite.name, bool(res.success), len(res.results), failures, res.to_json_dict(), [_what(r) for r in res.results]
+    )
 
 
 # --- the validation process -------------------------------------------------------------------------
 
-_worker: tuple[Any, Any] | None = None          # (process, connection)
+_worker: tuple[Any, Any] | None = None  # (process, connection)
 _worker_lock = threading.Lock()
 
 
 def _serve(conn, parent_end) -> None:
     import signal
 
-    parent_end.close()                           # so the pipe reads EOF when the parent goes away
+    parent_end.close()  # so the pipe reads EOF when the parent goes away
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle; this process then sees EOF
-    try:
-        _batch_definition()                       # import GE and make the context now, while nobody waits
-    except Exception:                             # reported with the first request instead
-        pass
+    with contextlib.suppress(Exception):  # reported with the first request instead
+        _batch_definition()  # import GE and make the context now, while nobody waits
     while True:
         try:
             request = conn.recv()
@@ -130,7 +150,7 @@ def _serve(conn, parent_end) -> None:
             return
         try:
             conn.send(("ok", _validate(*request)))
-        except BaseException as exc:              # noqa: BLE001 - sent back and raised in the parent
+        except BaseException as exc:
             import traceback
 
             conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
@@ -177,7 +197,7 @@ def run_suite(build: Callable, args: tuple, df: pd.DataFrame, index_column: str 
     of that column is kept in the raw result (result_format COMPLETE), so a caller can name each bad row."""
     if _worker is None:
         return _validate(build, args, df, index_column)
-    with _worker_lock:                            # one request at a time over the one pipe
+    with _worker_lock:  # one request at a time over the one pipe
         process, conn = _worker
         try:
             conn.send((build, args, df, index_column))

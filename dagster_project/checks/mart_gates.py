@@ -1,5 +1,6 @@
 """Marts gate: GE suites from expectations/marts.py as blocking checks on the dbt mart assets.
 A failure stops `totalplace build` from publishing."""
+
 import json
 from pathlib import Path
 
@@ -25,16 +26,30 @@ def evaluate_mart_gate(warehouse: Path, table: str, years: list[str] | None = No
 
 
 def mart_gate(table: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=dg.AssetKey(["marts", table]), name="marts_gate", blocking=True,
-                    description=f"GE suite for marts.{table} (expectations/marts.py): columns, keys, COFOG codes, sectors, methods, per-head band, conservation.")
+    @dg.asset_check(
+        asset=dg.AssetKey(["marts", table]),
+        name="marts_gate",
+        blocking=True,
+        description=f"GE suite for marts.{table} (expectations/marts.py): columns, keys, COFOG codes, sectors, "
+        f"methods, per-head band, conservation.",
+    )
     def _check(context: dg.AssetCheckExecutionContext, totalplace: TotalplaceConfig) -> dg.AssetCheckResult:
         outcome, rows = evaluate_mart_gate(totalplace.warehouse_path, table, run_years(context))
         return dg.AssetCheckResult(
-            passed=outcome.success, severity=dg.AssetCheckSeverity.ERROR,
-            description=(f"marts.{table}: {outcome.evaluated} expectations passed on {rows:,} rows" if outcome.success
-                         else f"marts.{table} failed its gate: " + "; ".join(outcome.failures)),
-            metadata={"rows": rows, "failures": dg.MetadataValue.json(json.loads(json.dumps(outcome.failures))),
-                      "checked": dg.MetadataValue.json(outcome.checked)})
+            passed=outcome.success,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=(
+                f"marts.{table}: {outcome.evaluated} expectations passed on {rows:,} rows"
+                if outcome.success
+                else f"marts.{table} failed its gate: " + "; ".join(outcome.failures)
+            ),
+            metadata={
+                "rows": rows,
+                "failures": dg.MetadataValue.json(json.loads(json.dumps(outcome.failures))),
+                "checked": dg.MetadataValue.json(outcome.checked),
+            },
+        )
+
     return _check
 
 

@@ -6,8 +6,8 @@ declared by each publisher module's ``TABLES``.
 
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import dagster as dg
 
@@ -20,7 +20,14 @@ from . import cofog, cra, derived, indicators, la_returns, ons, public_bodies
 from .tabular import ParseResult, SourceFormatError
 
 PARSERS: dict[str, Callable[[Path, Source], ParseResult]] = {
-    **cra.TABLES, **derived.TABLES, **indicators.TABLES, **la_returns.TABLES, **ons.TABLES, **cofog.TABLES, **public_bodies.TABLES}
+    **cra.TABLES,
+    **derived.TABLES,
+    **indicators.TABLES,
+    **la_returns.TABLES,
+    **ons.TABLES,
+    **cofog.TABLES,
+    **public_bodies.TABLES,
+}
 
 
 def raw_tables(sources: list[Source]) -> dict[str, list[Source]]:
@@ -28,24 +35,35 @@ def raw_tables(sources: list[Source]) -> dict[str, list[Source]]:
     for s in sources:
         table = s.raw_table.removeprefix("raw.")
         if table not in PARSERS:
-            raise SourceFormatError(f"manifest row {s.source_id} names raw table {s.raw_table!r}, which no parser "
-                                    f"reads (known: {sorted(PARSERS)})", file="seeds/sources.csv")
+            raise SourceFormatError(
+                f"manifest row {s.source_id} names raw table {s.raw_table!r}, which no parser "
+                f"reads (known: {sorted(PARSERS)})",
+                file="seeds/sources.csv",
+            )
         tables[table].append(s)
     return dict(tables)
 
 
 def pull_asset(family: str, sources: list[Source], partitioning: dict | None = None) -> dg.AssetsDefinition:
     @dg.asset(
-        key=["landed", family], group_name="pull", kinds={"python"}, **(partitioning or {}),
+        key=["landed", family],
+        group_name="pull",
+        kinds={"python"},
+        **(partitioning or {}),
         description=f"Published files of {family} ({len(sources)} file(s)) taken from TOTALPLACE_MIRROR or "
-                    f"downloaded, sha256-verified against seeds/sources.csv, landed under TOTALPLACE_DATA.",
+        f"downloaded, sha256-verified against seeds/sources.csv, landed under TOTALPLACE_DATA.",
     )
     def _pull(context: dg.AssetExecutionContext, totalplace: TotalplaceConfig) -> dg.MaterializeResult:
         landed = pull(sources, totalplace.data_path, totalplace.mirror_path, log=context.log.info)
-        return dg.MaterializeResult(metadata={
-            "files": dg.MetadataValue.md("\n".join(f"- `{x.source.mirror_path}` ({x.how}) sha256 `{x.source.sha256[:12]}…`"
-                                                     for x in landed)),
-            "file_count": len(landed)})
+        return dg.MaterializeResult(
+            metadata={
+                "files": dg.MetadataValue.md(
+                    "\n".join(f"- `{x.source.mirror_path}` ({x.how}) sha256 `{x.source.sha256[:12]}…`" for x in landed)
+                ),
+                "file_count": len(landed),
+            }
+        )
+
     return _pull
 
 
@@ -58,14 +76,18 @@ def parse_sources(table: str, sources: list[Source], data_dir: Path) -> tuple[Pa
     for s in sources:
         path = landed_path(s, data_dir)
         if not path.exists():
-            raise FileNotFoundError(f"{s.mirror_path} [{s.source_id}] has not been pulled into {data_dir}; "
-                                    f"materialise landed/{s.family} first (totalplace build does)")
+            raise FileNotFoundError(
+                f"{s.mirror_path} [{s.source_id}] has not been pulled into {data_dir}; "
+                f"materialise landed/{s.family} first (totalplace build does)"
+            )
         actual = sha256_of(path)
         if actual != s.sha256:
-            raise SourceFormatError(f"the landed file's sha256 is {actual}, the manifest (seeds/sources.csv, "
-                                    f"{s.source_id}) says {s.sha256}: it changed after it was pulled. Run "
-                                    "`totalplace pull` (or a full `totalplace build`) to land it again",
-                                    file=str(path))
+            raise SourceFormatError(
+                f"the landed file's sha256 is {actual}, the manifest (seeds/sources.csv, "
+                f"{s.source_id}) says {s.sha256}: it changed after it was pulled. Run "
+                "`totalplace pull` (or a full `totalplace build`) to land it again",
+                file=str(path),
+            )
         hashes[s.source_id] = actual
         result.extend(PARSERS[table](path, s))
     return result, hashes
@@ -77,13 +99,20 @@ def raw_asset(table: str, sources: list[Source], partitioning: dict | None = Non
     yearly = partitioning is not None and table in YEARLY_RAW_TABLES
 
     @dg.asset(
-        key=["raw", table], group_name="raw", kinds={"duckdb", "python"},
+        key=["raw", table],
+        group_name="raw",
+        kinds={"duckdb", "python"},
         deps=[dg.AssetKey(["landed", f]) for f in fams],
         description=f"raw.{table}: tidy rows with provenance (source file, sheet, row) from {files}."
-                    + (" One partition is one year's file, re-parsed alone." if yearly else
-                       " Each materialisation, whatever its years, reads every file (they cover several years)."),
-        metadata={"publisher": ", ".join(sorted({s.publisher for s in sources})),
-                  "sources": ", ".join(s.source_id for s in sources)},
+        + (
+            " One partition is one year's file, re-parsed alone."
+            if yearly
+            else " Each materialisation, whatever its years, reads every file (they cover several years)."
+        ),
+        metadata={
+            "publisher": ", ".join(sorted({s.publisher for s in sources})),
+            "sources": ", ".join(s.source_id for s in sources),
+        },
         **(partitioning or {}),
     )
     def _raw(context: dg.AssetExecutionContext, totalplace: TotalplaceConfig) -> dg.MaterializeResult:
@@ -91,23 +120,37 @@ def raw_asset(table: str, sources: list[Source], partitioning: dict | None = Non
         years = partition_years(context) if yearly else None
         chosen = sources if years is None else [s for s in sources if s.financial_years in years]
         if years is not None:
-            context.log.info(f"raw.{table}: financial year(s) {', '.join(years)}: "
-                             f"{', '.join(s.file_name for s in chosen)}")
+            context.log.info(
+                f"raw.{table}: financial year(s) {', '.join(years)}: {', '.join(s.file_name for s in chosen)}"
+            )
         if not chosen:  # e.g. 2018-19 to 2020-21: no yearly file, the derived series holds the year
             context.log.info(f"raw.{table}: no file for {', '.join(years or [])}; the table is left as it is")
-            return dg.MaterializeResult(metadata={"row_count": 0, "rejected_rows": 0,
-                                                  "note": "no yearly file for this partition"})
+            return dg.MaterializeResult(
+                metadata={"row_count": 0, "rejected_rows": 0, "note": "no yearly file for this partition"}
+            )
         result, hashes = parse_sources(table, chosen, totalplace.data_path)
-        counts = write_raw_table(totalplace.warehouse_path, table, result, [s.source_id for s in chosen],
-                                 hashes, only_sources=years is not None)
+        counts = write_raw_table(
+            totalplace.warehouse_path,
+            table,
+            result,
+            [s.source_id for s in chosen],
+            hashes,
+            only_sources=years is not None,
+        )
         per_file = defaultdict(int)
         for st in result.stats:
             per_file[st["source_file"]] += st["data_rows"]
-        context.log.info(f"raw.{table}: {counts['rows']:,} rows, {counts['rejected']} quarantined, "
-                         f"{time.perf_counter() - t0:.1f}s")
-        return dg.MaterializeResult(metadata={
-            "row_count": counts["rows"], "rejected_rows": counts["rejected"],
-            "data_rows_per_file": dg.MetadataValue.json(dict(per_file))})
+        context.log.info(
+            f"raw.{table}: {counts['rows']:,} rows, {counts['rejected']} quarantined, {time.perf_counter() - t0:.1f}s"
+        )
+        return dg.MaterializeResult(
+            metadata={
+                "row_count": counts["rows"],
+                "rejected_rows": counts["rejected"],
+                "data_rows_per_file": dg.MetadataValue.json(dict(per_file)),
+            }
+        )
+
     return _raw
 
 

@@ -1,4 +1,5 @@
 """UN Classification of the Functions of Government -> raw.cofog (divisions, groups, classes)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,8 +16,15 @@ COLUMNS = [
 
 def parse_cofog(path: Path, source: Source) -> ParseResult:
     result = ParseResult()
-    parse_simple_table(read_csv(path), COLUMNS, source_id=source.source_id, source_file=path.name, sheet=None,
-                       result=result, key="cofog_code")
+    parse_simple_table(
+        read_csv(path),
+        COLUMNS,
+        source_id=source.source_id,
+        source_file=path.name,
+        sheet=None,
+        result=result,
+        key="cofog_code",
+    )
     for rec in result.records:
         rec["level"] = {0: "division", 1: "group", 2: "class"}[rec["cofog_code"].count(".")]
     return result

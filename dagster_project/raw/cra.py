@@ -5,14 +5,26 @@ published row and financial year, with the value in its *published* unit (record
 the 2010 vintage is GBP million, later ones GBP thousand). Nothing is harmonised here: labels,
 spellings and sector codes are as published; staging does the rest.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 from ..manifest import Source
-from .tabular import (Field, NotANumber, ParseResult, SourceFormatError, find_header, find_sheet, norm,
-                      read_sheet, row_is_blank, to_number, to_text)
+from .tabular import (
+    Field,
+    NotANumber,
+    ParseResult,
+    SourceFormatError,
+    find_header,
+    find_sheet,
+    norm,
+    read_sheet,
+    row_is_blank,
+    to_number,
+    to_text,
+)
 
 FIELDS = [
     Field("department_code", (r"^dept code$",), required=False),
@@ -49,7 +61,10 @@ def _declared_unit_check(path: Path, source: Source) -> None:
         if any(w.lower() in text for w in words) and unit != source.units:
             raise SourceFormatError(
                 f"unit change: the workbook says values are in {unit} but the manifest declares {source.units}; "
-                f"fix the manifest row or the file", file=path.name, sheet=meta)
+                f"fix the manifest row or the file",
+                file=path.name,
+                sheet=meta,
+            )
 
 
 def parse_cra(path: Path, source: Source) -> ParseResult:
@@ -60,8 +75,12 @@ def parse_cra(path: Path, source: Source) -> ParseResult:
     header = find_header(rows, FIELDS, file=path.name, sheet=sheet)
     years = [(j, c) for j, c in enumerate(header.cells) if YEAR.match(c)]
     if not years:
-        raise SourceFormatError("no financial-year columns (like '2016-17') in the header row",
-                                file=path.name, sheet=sheet, row=header.row_number)
+        raise SourceFormatError(
+            "no financial-year columns (like '2016-17') in the header row",
+            file=path.name,
+            sheet=sheet,
+            row=header.row_number,
+        )
     cols = header.columns
     vintage = VINTAGE.get(source.source_id, source.source_id.replace("cra_", "CRA "))
     kept = 0
@@ -73,27 +92,53 @@ def parse_cra(path: Path, source: Source) -> ParseResult:
         desc = {name: to_text(row[j]) if j < len(row) else None for name, j in cols.items()}
         if desc["department"] is None or desc["region"] is None:
             missing = "department" if desc["department"] is None else "region"
-            result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
-                          column=header.cells[cols[missing]], value=None, reason=f"{missing} is empty")
+            result.reject(
+                source_id=source.source_id,
+                source_file=path.name,
+                sheet=sheet,
+                row_number=rn,
+                column=header.cells[cols[missing]],
+                value=None,
+                reason=f"{missing} is empty",
+            )
             continue
         for j, year in years:
             cell = row[j] if j < len(row) else None
             try:
                 value = to_number(cell)
             except NotANumber:
-                result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
-                              column=year, value=cell, reason="value is not a number")
+                result.reject(
+                    source_id=source.source_id,
+                    source_file=path.name,
+                    sheet=sheet,
+                    row_number=rn,
+                    column=year,
+                    value=cell,
+                    reason="value is not a number",
+                )
                 continue
-            rec = {"source_id": source.source_id, "source_file": path.name, "sheet": sheet, "row_number": rn,
-                   "vintage": vintage, "financial_year": year}
+            rec = {
+                "source_id": source.source_id,
+                "source_file": path.name,
+                "sheet": sheet,
+                "row_number": rn,
+                "vintage": vintage,
+                "financial_year": year,
+            }
             for f in FIELDS:
                 rec[f.name] = desc.get(f.name)
             rec["value"] = value
             rec["unit"] = source.units
             result.records.append(rec)
         kept += 1
-    result.stat(source_id=source.source_id, source_file=path.name, sheet=sheet, header_row=header.row_number,
-                data_rows=kept, skipped_rows=0)
+    result.stat(
+        source_id=source.source_id,
+        source_file=path.name,
+        sheet=sheet,
+        header_row=header.row_number,
+        data_rows=kept,
+        skipped_rows=0,
+    )
     return result
 
 

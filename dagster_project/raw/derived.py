@@ -12,6 +12,7 @@ array (the "row" of the file). A total that is null marks an authority without a
 file is an export of a database, so a repeat means the export is broken, and which copy is right
 cannot be told.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,9 +23,22 @@ from ..manifest import Source
 from .tabular import NotANumber, ParseResult, SourceFormatError, to_number, to_text
 
 ID_KEYS = ("year_ending", "ONS_code", "LA_name")
-SERVICES = ("Education", "Highways_Transport", "Children_Social_Care", "Adult_Social_Care", "Public_Health",
-            "Housing", "Culture", "Environment", "Planning", "Police", "Fire_Rescue", "Central_Services", "Other",
-            "Total")
+SERVICES = (
+    "Education",
+    "Highways_Transport",
+    "Children_Social_Care",
+    "Adult_Social_Care",
+    "Public_Health",
+    "Housing",
+    "Culture",
+    "Environment",
+    "Planning",
+    "Police",
+    "Fire_Rescue",
+    "Central_Services",
+    "Other",
+    "Total",
+)
 YEAR_ENDING = re.compile(r"^(\d{4})03$")
 
 
@@ -41,46 +55,75 @@ def parse_council_spending(path: Path, source: Source) -> ParseResult:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
-        raise SourceFormatError(f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
-                                file=path.name, row=exc.lineno) from None
+        raise SourceFormatError(
+            f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})", file=path.name, row=exc.lineno
+        ) from None
     if not isinstance(data, list) or not data or not isinstance(data[0], dict):
         raise SourceFormatError("expected a JSON array of objects (one per authority and year)", file=path.name)
     missing = [k for k in (*ID_KEYS, *SERVICES) if k not in data[0]]
     if missing:
-        raise SourceFormatError(f"the first object lacks the keys {missing}; it has {sorted(data[0])}",
-                                file=path.name, row=1)
+        raise SourceFormatError(
+            f"the first object lacks the keys {missing}; it has {sorted(data[0])}", file=path.name, row=1
+        )
     seen: dict[tuple[str, str], int] = {}
     kept = 0
     for rn, obj in enumerate(data, start=1):
         year = _financial_year(obj.get("year_ending"))
         code = to_text(obj.get("ONS_code"))
         if year is None or code is None:
-            result.reject(source_id=source.source_id, source_file=path.name, sheet=None, row_number=rn,
-                          column="year_ending" if year is None else "ONS_code",
-                          value=obj.get("year_ending") if year is None else code,
-                          reason="year_ending is not YYYY03" if year is None else "ONS_code is empty")
+            result.reject(
+                source_id=source.source_id,
+                source_file=path.name,
+                sheet=None,
+                row_number=rn,
+                column="year_ending" if year is None else "ONS_code",
+                value=obj.get("year_ending") if year is None else code,
+                reason="year_ending is not YYYY03" if year is None else "ONS_code is empty",
+            )
             continue
         if (year, code) in seen:
-            raise SourceFormatError(f"duplicated object: year_ending {obj['year_ending']} and ONS_code {code} "
-                                    f"({to_text(obj.get('LA_name'))}) already at row {seen[(year, code)]}",
-                                    file=path.name, row=rn, column="ONS_code")
+            raise SourceFormatError(
+                f"duplicated object: year_ending {obj['year_ending']} and ONS_code {code} "
+                f"({to_text(obj.get('LA_name'))}) already at row {seen[(year, code)]}",
+                file=path.name,
+                row=rn,
+                column="ONS_code",
+            )
         seen[(year, code)] = rn
         status = "not_submitted" if obj.get("Total") is None else "submitted"
         for service in SERVICES:
             try:
                 value = to_number(obj.get(service))
             except NotANumber:
-                result.reject(source_id=source.source_id, source_file=path.name, sheet=None, row_number=rn,
-                              column=service, value=obj.get(service), reason="value is not a number")
+                result.reject(
+                    source_id=source.source_id,
+                    source_file=path.name,
+                    sheet=None,
+                    row_number=rn,
+                    column=service,
+                    value=obj.get(service),
+                    reason="value is not a number",
+                )
                 continue
-            result.records.append({
-                "source_id": source.source_id, "source_file": path.name, "sheet": "", "row_number": rn,
-                "column_name": service, "financial_year": year, "ons_code": code,
-                "authority_name": to_text(obj.get("LA_name")), "value_gbp_thousand": value,
-                "return_status": status, "origin": source.origin})
+            result.records.append(
+                {
+                    "source_id": source.source_id,
+                    "source_file": path.name,
+                    "sheet": "",
+                    "row_number": rn,
+                    "column_name": service,
+                    "financial_year": year,
+                    "ons_code": code,
+                    "authority_name": to_text(obj.get("LA_name")),
+                    "value_gbp_thousand": value,
+                    "return_status": status,
+                    "origin": source.origin,
+                }
+            )
         kept += 1
-    result.stat(source_id=source.source_id, source_file=path.name, sheet="", header_row=0, data_rows=kept,
-                skipped_rows=0)
+    result.stat(
+        source_id=source.source_id, source_file=path.name, sheet="", header_row=0, data_rows=kept, skipped_rows=0
+    )
     return result
 
 

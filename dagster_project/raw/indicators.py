@@ -11,14 +11,28 @@
 Headers are found by meaning (``tabular.find_header``); every record keeps its file, sheet and row,
 and the NHS cells their column letter, so each weight can be read back from the workbook.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 from ..manifest import Source
-from .tabular import (Column, Field, NotANumber, ParseResult, SourceFormatError, col_letter, find_header, find_sheet,
-                      norm, parse_simple_table, read_sheet, row_is_blank, to_number)
+from .tabular import (
+    Column,
+    Field,
+    NotANumber,
+    ParseResult,
+    SourceFormatError,
+    col_letter,
+    find_header,
+    find_sheet,
+    norm,
+    parse_simple_table,
+    read_sheet,
+    row_is_blank,
+    to_number,
+)
 
 AREA_CODE = r"[EWSNK]\d{8}"
 
@@ -32,12 +46,20 @@ def parse_iod_district_scales(path: Path, source: Source) -> ParseResult:
     for sheet_pattern, (domain, scale_header) in IOD_SCALES.items():
         sheet = find_sheet(path, [sheet_pattern])[0]
         part = ParseResult()
-        parse_simple_table(read_sheet(path, sheet), [
-            Column("lad_code", (r"^local authority district code",), kind="code", pattern=AREA_CODE),
-            Column("lad_name", (r"^local authority district name",)),
-            Column("deprived_people", (scale_header,), kind="number"),
-        ], source_id=source.source_id, source_file=path.name, sheet=sheet, result=part, key="lad_code",
-            extra={"domain": domain})
+        parse_simple_table(
+            read_sheet(path, sheet),
+            [
+                Column("lad_code", (r"^local authority district code",), kind="code", pattern=AREA_CODE),
+                Column("lad_name", (r"^local authority district name",)),
+                Column("deprived_people", (scale_header,), kind="number"),
+            ],
+            source_id=source.source_id,
+            source_file=path.name,
+            sheet=sheet,
+            result=part,
+            key="lad_code",
+            extra={"domain": domain},
+        )
         result.extend(part)
     return result
 
@@ -46,16 +68,24 @@ def parse_iod_lsoa_population(path: Path, source: Source) -> ParseResult:
     """IoD 2019 File 6: every LSOA (2011) with its 2019 district and mid-2015 population by age band."""
     result = ParseResult()
     sheet = find_sheet(path, [r"population denominators"])[0]
-    parse_simple_table(read_sheet(path, sheet), [
-        Column("lsoa_code", (r"^lsoa code",), kind="code", pattern=r"E01\d{6}"),
-        Column("lad_code", (r"^local authority district code",), kind="code", pattern=AREA_CODE),
-        Column("population", (r"^total population",), kind="number"),
-        Column("population_0_15", (r"children aged 0 ?- ?15",), kind="number"),
-        Column("population_16_59", (r"aged 16 ?- ?59",), kind="number"),
-        Column("population_60_plus", (r"aged 60 and over",), kind="number"),
-        Column("population_working_age", (r"^working age population",), kind="number"),
-    ], source_id=source.source_id, source_file=path.name, sheet=sheet, result=result, key="lsoa_code",
-        extra={"mid_year": "2015"})
+    parse_simple_table(
+        read_sheet(path, sheet),
+        [
+            Column("lsoa_code", (r"^lsoa code",), kind="code", pattern=r"E01\d{6}"),
+            Column("lad_code", (r"^local authority district code",), kind="code", pattern=AREA_CODE),
+            Column("population", (r"^total population",), kind="number"),
+            Column("population_0_15", (r"children aged 0 ?- ?15",), kind="number"),
+            Column("population_16_59", (r"aged 16 ?- ?59",), kind="number"),
+            Column("population_60_plus", (r"aged 60 and over",), kind="number"),
+            Column("population_working_age", (r"^working age population",), kind="number"),
+        ],
+        source_id=source.source_id,
+        source_file=path.name,
+        sheet=sheet,
+        result=result,
+        key="lsoa_code",
+        extra={"mid_year": "2015"},
+    )
     return result
 
 
@@ -69,13 +99,18 @@ def parse_nhs_cost_by_age(path: Path, source: Source) -> ParseResult:
     for sheet in find_sheet(path, [NHS_SHEET.pattern]):
         year = int(NHS_SHEET.match(norm(sheet)).group(1))
         rows = read_sheet(path, sheet)
-        header = find_header(rows, [Field("age", (r"^age$",)), Field("female", (r"^female$",)),
-                                    Field("male", (r"^male$",))], file=path.name, sheet=sheet)
+        header = find_header(
+            rows,
+            [Field("age", (r"^age$",)), Field("female", (r"^female$",)), Field("male", (r"^male$",))],
+            file=path.name,
+            sheet=sheet,
+        )
         if header.row_index + 1 >= len(rows):
-            raise SourceFormatError("no quintile row under the sex header", file=path.name, sheet=sheet,
-                                    row=header.row_number)
+            raise SourceFormatError(
+                "no quintile row under the sex header", file=path.name, sheet=sheet, row=header.row_number
+            )
         quintiles = [norm(c) for c in rows[header.row_index + 1]]
-        columns: list[tuple[int, str, int]] = []   # (column index, sex, quintile)
+        columns: list[tuple[int, str, int]] = []  # (column index, sex, quintile)
         for sex in ("female", "male"):
             start = header.columns[sex]
             for j in range(start, min(start + 6, len(quintiles))):
@@ -83,8 +118,12 @@ def parse_nhs_cost_by_age(path: Path, source: Source) -> ParseResult:
                 if m:
                     columns.append((j, sex, int(m.group(1))))
         if len(columns) != 10:
-            raise SourceFormatError(f"expected quintiles Q1 to Q5 under Female and Male, found {len(columns)} columns",
-                                    file=path.name, sheet=sheet, row=header.row_number + 1)
+            raise SourceFormatError(
+                f"expected quintiles Q1 to Q5 under Female and Male, found {len(columns)} columns",
+                file=path.name,
+                sheet=sheet,
+                row=header.row_number + 1,
+            )
         kept = skipped = 0
         age_j = header.columns["age"]
         for i in range(header.row_index + 2, len(rows)):
@@ -93,24 +132,50 @@ def parse_nhs_cost_by_age(path: Path, source: Source) -> ParseResult:
                 continue
             age = row[age_j] if age_j < len(row) else None
             if not isinstance(age, (int, float)) or isinstance(age, bool):
-                skipped += 1   # the totals and notes under the table
+                skipped += 1  # the totals and notes under the table
                 continue
             for j, sex, q in columns:
                 try:
                     cost = to_number(row[j] if j < len(row) else None)
                 except NotANumber:
-                    result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
-                                  column=col_letter(j), value=row[j], reason="cost per person is not a number")
+                    result.reject(
+                        source_id=source.source_id,
+                        source_file=path.name,
+                        sheet=sheet,
+                        row_number=rn,
+                        column=col_letter(j),
+                        value=row[j],
+                        reason="cost per person is not a number",
+                    )
                     continue
-                result.records.append({
-                    "source_id": source.source_id, "source_file": path.name, "sheet": sheet, "row_number": rn,
-                    "column_letter": col_letter(j), "reference_year": f"{year}-{str(year + 1)[-2:]}",
-                    "age": int(age), "sex": sex, "imd_quintile": q, "cost_gbp_per_person": cost})
+                result.records.append(
+                    {
+                        "source_id": source.source_id,
+                        "source_file": path.name,
+                        "sheet": sheet,
+                        "row_number": rn,
+                        "column_letter": col_letter(j),
+                        "reference_year": f"{year}-{str(year + 1)[-2:]}",
+                        "age": int(age),
+                        "sex": sex,
+                        "imd_quintile": q,
+                        "cost_gbp_per_person": cost,
+                    }
+                )
             kept += 1
-        result.stat(source_id=source.source_id, source_file=path.name, sheet=sheet, header_row=header.row_number,
-                    data_rows=kept, skipped_rows=skipped)
+        result.stat(
+            source_id=source.source_id,
+            source_file=path.name,
+            sheet=sheet,
+            header_row=header.row_number,
+            data_rows=kept,
+            skipped_rows=skipped,
+        )
     return result
 
 
-TABLES = {"iod_district_scales": parse_iod_district_scales, "iod_lsoa_population": parse_iod_lsoa_population,
-          "nhs_cost_by_age": parse_nhs_cost_by_age}
+TABLES = {
+    "iod_district_scales": parse_iod_district_scales,
+    "iod_lsoa_population": parse_iod_lsoa_population,
+    "nhs_cost_by_age": parse_nhs_cost_by_age,
+}

@@ -23,6 +23,7 @@ sheet prints one), the column label as published, the measure the sheet holds an
 GBP thousand. Only rows with a well-formed E-code are authority rows; England and class totals
 and footnotes under the data are not data and are counted as skipped.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,22 @@ from pathlib import Path
 from typing import Any
 
 from ..manifest import Source
-from .tabular import (MISSING_MARKERS, DuplicateGuard, Field, NotANumber, ParseResult, SourceFormatError, col_letter, find_header,
-                      find_sheet, norm, read_sheet, row_is_blank, to_number, to_text)
+from .tabular import (
+    MISSING_MARKERS,
+    DuplicateGuard,
+    Field,
+    NotANumber,
+    ParseResult,
+    SourceFormatError,
+    col_letter,
+    find_header,
+    find_sheet,
+    norm,
+    read_sheet,
+    row_is_blank,
+    to_number,
+    to_text,
+)
 
 ID_FIELDS = [
     Field("ecode", (r"^e-? ?code$",)),
@@ -45,7 +60,11 @@ ID_FIELDS = [
 ]
 ECODE = re.compile(r"^E\d{4}$")
 SHEETS = {
-    "rs": [r"^rsx? ?_?la_? ?data", r"^rsx_\d{4}-\d{2}_data_by_la", r"^(net current expenditure|capital charges|net total cost) \(col \d\)$"],
+    "rs": [
+        r"^rsx? ?_?la_? ?data",
+        r"^rsx_\d{4}-\d{2}_data_by_la",
+        r"^(net current expenditure|capital charges|net total cost) \(col \d\)$",
+    ],
     "ro3": [r"^ro3 la data"],
     "ra": [r"^ra la data"],
 }
@@ -57,8 +76,11 @@ MEASURES = [
     ("budget_net_current_expenditure", r"net current expenditure|budget"),
 ]
 # RSX column labels: "<service line> - <measure> (Cn...)"; the measure names of the RSX summary
-RSX_LABEL = re.compile(r"^(?P<line>.+?)\s*-\s*(?P<measure>employees|running expenses|total expenditure|"
-                       r"sales, fees and charges|other income.*?|total income|net current expenditure)\s*\(c\d", re.I)
+RSX_LABEL = re.compile(
+    r"^(?P<line>.+?)\s*-\s*(?P<measure>employees|running expenses|total expenditure|"
+    r"sales, fees and charges|other income.*?|total income|net current expenditure)\s*\(c\d",
+    re.I,
+)
 RSX_CODE = re.compile(r"^C(\d)R(\d{3})$")
 NOT_SUBMITTED = "M"
 SUMMARY_LABEL = re.compile(r"england|total|breakdown|boroughs|districts|authorities|counties|class|region", re.I)
@@ -86,20 +108,25 @@ def _measure(rows: list[list[Any]], header_row: int, sheet: str, kind: str) -> s
 
 
 def _check_unit(rows: list[list[Any]], header_row: int, path: Path, sheet: str, source: Source) -> None:
-    for r in rows[:header_row + 1]:
+    for r in rows[: header_row + 1]:
         for c in r[:8]:
             text = to_text(c)
             if not text:
                 continue
             m = UNIT_RX.search(text)
             if m and m.group(1).lower() in ("million", "m") and source.units == "GBP thousand":
-                raise SourceFormatError(f"unit change: the sheet says {text!r} but the manifest declares {source.units}",
-                                        file=path.name, sheet=sheet)
+                raise SourceFormatError(
+                    f"unit change: the sheet says {text!r} but the manifest declares {source.units}",
+                    file=path.name,
+                    sheet=sheet,
+                )
 
 
-def _labels(rows: list[list[Any]], header_row: int, depth: int, first_value_col: int) -> tuple[dict[int, str], dict[int, int]]:
+def _labels(
+    rows: list[list[Any]], header_row: int, depth: int, first_value_col: int
+) -> tuple[dict[int, str], dict[int, int]]:
     """Column label (stacked header rows joined) and the line number printed above it, if any."""
-    width = max(len(r) for r in rows[max(0, header_row - depth):header_row + 1])
+    width = max(len(r) for r in rows[max(0, header_row - depth) : header_row + 1])
     labels: dict[int, str] = {}
     for j in range(first_value_col, width):
         parts = []
@@ -117,19 +144,27 @@ def _labels(rows: list[list[Any]], header_row: int, depth: int, first_value_col:
         block = None
         for j in range(first_value_col, width):
             cell = above[j] if j < len(above) else None
-            if isinstance(cell, str) and cell.strip() and not re.fullmatch(r"[\d.]+", cell.strip()):  # CSV: numbers are text
+            if (
+                isinstance(cell, str) and cell.strip() and not re.fullmatch(r"[\d.]+", cell.strip())
+            ):  # CSV: numbers are text
                 block = " ".join(cell.split())
             if block and j in labels:
                 labels[j] = f"{block}: {labels[j]}"
     lines: dict[int, int] = {}
-    for r in rows[max(0, header_row - 6):header_row]:  # hidden variable codes like "C7R190" (RSX, RS 2023-24)
+    for r in rows[max(0, header_row - 6) : header_row]:  # hidden variable codes like "C7R190" (RSX, RS 2023-24)
         codes = {j: RSX_CODE.match(str(r[j]).strip()) for j in labels if j < len(r)}
         if sum(1 for m in codes.values() if m) >= max(3, len(labels) // 2):
             return labels, {j: int(m.group(2)) for j, m in codes.items() if m}
     if header_row > 0:
         above = rows[header_row - 1]
-        nums = {j: above[j] for j in labels if j < len(above) and isinstance(above[j], (int, float))
-                and float(above[j]).is_integer() and 100 <= above[j] <= 999}
+        nums = {
+            j: above[j]
+            for j in labels
+            if j < len(above)
+            and isinstance(above[j], (int, float))
+            and float(above[j]).is_integer()
+            and 100 <= above[j] <= 999
+        }
         if len(nums) >= max(3, len(labels) // 2):
             lines = {j: int(v) for j, v in nums.items()}
     return labels, lines
@@ -159,7 +194,9 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
             if m and j not in measures and same_line:
                 labels[j] = labels[same_line[0]]
                 measures[j] = re.sub(r"\W+", "_", m.group("measure").split(" [")[0].strip().lower()).strip("_")
-        guard = DuplicateGuard(result, source_id=source.source_id, source_file=path.name, sheet=sheet, key_name="E-code")
+        guard = DuplicateGuard(
+            result, source_id=source.source_id, source_file=path.name, sheet=sheet, key_name="E-code"
+        )
         kept = skipped = 0
         second_table = False
         for i in range(header.row_index + 1, len(rows)):
@@ -178,13 +215,25 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
                 has_numbers = any(isinstance(v, (int, float)) for v in values)
                 label = " ".join(filter(None, (to_text(c) for c in row[:first_value_col])))
                 if ecode is not None and has_numbers and len(ecode) <= 12 and re.match(r"^E\w*\d", ecode):
-                    result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
-                                  column=header.cells[ids["ecode"]], value=ecode,
-                                  reason="malformed E-code (expected E followed by four digits)")
+                    result.reject(
+                        source_id=source.source_id,
+                        source_file=path.name,
+                        sheet=sheet,
+                        row_number=rn,
+                        column=header.cells[ids["ecode"]],
+                        value=ecode,
+                        reason="malformed E-code (expected E followed by four digits)",
+                    )
                 elif ecode is None and has_numbers and not SUMMARY_LABEL.search(label):
-                    result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
-                                  column=header.cells[ids["ecode"]], value=ecode,
-                                  reason=f"row with values but no E-code (label {label[:60]!r})")
+                    result.reject(
+                        source_id=source.source_id,
+                        source_file=path.name,
+                        sheet=sheet,
+                        row_number=rn,
+                        column=header.cells[ids["ecode"]],
+                        value=ecode,
+                        reason=f"row with values but no E-code (label {label[:60]!r})",
+                    )
                 else:
                     skipped += 1  # England / class totals, notes and footnotes
                 continue
@@ -197,8 +246,15 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
                 cell = row[j]
                 if j not in labels:
                     if to_text(cell) is not None:
-                        result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
-                                      column=col_letter(j), value=cell, reason="value in a column with no header")
+                        result.reject(
+                            source_id=source.source_id,
+                            source_file=path.name,
+                            sheet=sheet,
+                            row_number=rn,
+                            column=col_letter(j),
+                            value=cell,
+                            reason="value in a column with no header",
+                        )
                     continue
                 text = None
                 try:
@@ -207,25 +263,58 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
                     if str(cell).strip().lower() in FLAG_WORDS:  # confirmation flags, e.g. "non-IAS19 basis: Yes"
                         value, text = None, str(cell).strip()
                     else:
-                        result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
-                                      column=labels[j], value=cell, reason="value is not a number")
+                        result.reject(
+                            source_id=source.source_id,
+                            source_file=path.name,
+                            sheet=sheet,
+                            row_number=rn,
+                            column=labels[j],
+                            value=cell,
+                            reason="value is not a number",
+                        )
                         continue
-                result.records.append({
-                    "source_id": source.source_id, "source_file": path.name, "sheet": sheet, "row_number": rn,
-                    "column_letter": col_letter(j), "financial_year": year, "measure": measures.get(j, measure),
-                    "ecode": ecode, "ons_code": meta.get("ons_code"), "authority_name": meta["authority_name"],
-                    "authority_class": meta["authority_class"], "region": meta.get("region"),
-                    "line_number": lines.get(j), "line_label": labels[j], "value_gbp_thousand": value, "value_text": text,
-                    "return_status": status,
-                })
+                result.records.append(
+                    {
+                        "source_id": source.source_id,
+                        "source_file": path.name,
+                        "sheet": sheet,
+                        "row_number": rn,
+                        "column_letter": col_letter(j),
+                        "financial_year": year,
+                        "measure": measures.get(j, measure),
+                        "ecode": ecode,
+                        "ons_code": meta.get("ons_code"),
+                        "authority_name": meta["authority_name"],
+                        "authority_class": meta["authority_class"],
+                        "region": meta.get("region"),
+                        "line_number": lines.get(j),
+                        "line_label": labels[j],
+                        "value_gbp_thousand": value,
+                        "value_text": text,
+                        "return_status": status,
+                    }
+                )
             kept += 1
         if kept == 0:
-            raise SourceFormatError("no authority rows (E-codes like E5013) under the header", file=path.name,
-                                    sheet=sheet, row=header.row_number)
-        result.stat(source_id=source.source_id, source_file=path.name, sheet=sheet, header_row=header.row_number,
-                    data_rows=kept, skipped_rows=skipped)
+            raise SourceFormatError(
+                "no authority rows (E-codes like E5013) under the header",
+                file=path.name,
+                sheet=sheet,
+                row=header.row_number,
+            )
+        result.stat(
+            source_id=source.source_id,
+            source_file=path.name,
+            sheet=sheet,
+            header_row=header.row_number,
+            data_rows=kept,
+            skipped_rows=skipped,
+        )
     return result
 
 
-TABLES = {"revenue_outturn_rs": parse_la_workbook, "revenue_outturn_ro3": parse_la_workbook,
-          "revenue_budget_ra": parse_la_workbook}
+TABLES = {
+    "revenue_outturn_rs": parse_la_workbook,
+    "revenue_outturn_ro3": parse_la_workbook,
+    "revenue_budget_ra": parse_la_workbook,
+}

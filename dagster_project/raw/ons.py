@@ -4,26 +4,50 @@ Population tables are long (area x mid-year) with numbers typed; the geography l
 column for column as published (all text, snake_case headers) with the key columns checked by
 meaning so a renamed header fails loudly.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 from ..manifest import Source
-from .tabular import (Column, Field, NotANumber, ParseResult, SourceFormatError, find_header, find_sheet,
-                      parse_simple_table, read_csv, read_sheet, row_is_blank, to_number, to_text)
+from .tabular import (
+    Column,
+    Field,
+    NotANumber,
+    ParseResult,
+    SourceFormatError,
+    find_header,
+    find_sheet,
+    parse_simple_table,
+    read_csv,
+    read_sheet,
+    row_is_blank,
+    to_number,
+    to_text,
+)
 
 AREA_CODE = r"[EWSNK]\d{8}"
 
 
-def _wide_population(rows, *, source: Source, path: Path, sheet: str | None, id_fields: list[Field],
-                     value_col: re.Pattern, label: str, result: ParseResult) -> None:
+def _wide_population(
+    rows,
+    *,
+    source: Source,
+    path: Path,
+    sheet: str | None,
+    id_fields: list[Field],
+    value_col: re.Pattern,
+    label: str,
+    result: ParseResult,
+) -> None:
     """Rows of areas with one population column per year/age -> long records."""
     header = find_header(rows, id_fields, file=path.name, sheet=sheet)
     value_cols = [(j, m.group(1)) for j, c in enumerate(header.cells) if (m := value_col.match(c))]
     if not value_cols:
-        raise SourceFormatError(f"no {label} columns in the header row", file=path.name, sheet=sheet,
-                                row=header.row_number)
+        raise SourceFormatError(
+            f"no {label} columns in the header row", file=path.name, sheet=sheet, row=header.row_number
+        )
     kept = skipped = 0
     code_j = header.columns["area_code"]
     seen: dict[str, int] = {}
@@ -33,16 +57,33 @@ def _wide_population(rows, *, source: Source, path: Path, sheet: str | None, id_
             continue
         code = to_text(row[code_j])
         if code is None or not re.fullmatch(AREA_CODE, code):
-            if any(isinstance(row[j], (int, float)) for j, _ in value_cols if j < len(row)) and code is not None and len(code) < 15:
-                result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
-                              column=header.cells[code_j], value=code, reason="malformed area code")
+            if (
+                any(isinstance(row[j], (int, float)) for j, _ in value_cols if j < len(row))
+                and code is not None
+                and len(code) < 15
+            ):
+                result.reject(
+                    source_id=source.source_id,
+                    source_file=path.name,
+                    sheet=sheet,
+                    row_number=rn,
+                    column=header.cells[code_j],
+                    value=code,
+                    reason="malformed area code",
+                )
             else:
                 skipped += 1
             continue
         if code in seen:
-            result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
-                          column=header.cells[code_j], value=code,
-                          reason=f"duplicated row: area code {code} already at row {seen[code]}")
+            result.reject(
+                source_id=source.source_id,
+                source_file=path.name,
+                sheet=sheet,
+                row_number=rn,
+                column=header.cells[code_j],
+                value=code,
+                reason=f"duplicated row: area code {code} already at row {seen[code]}",
+            )
             continue
         seen[code] = rn
         meta = {name: to_text(row[j]) for name, j in header.columns.items()}
@@ -50,34 +91,75 @@ def _wide_population(rows, *, source: Source, path: Path, sheet: str | None, id_
             try:
                 value = to_number(row[j] if j < len(row) else None)
             except NotANumber:
-                result.reject(source_id=source.source_id, source_file=path.name, sheet=sheet, row_number=rn,
-                              column=header.cells[j], value=row[j], reason="population is not a number")
+                result.reject(
+                    source_id=source.source_id,
+                    source_file=path.name,
+                    sheet=sheet,
+                    row_number=rn,
+                    column=header.cells[j],
+                    value=row[j],
+                    reason="population is not a number",
+                )
                 continue
-            result.records.append({"source_id": source.source_id, "source_file": path.name, "sheet": sheet or "",
-                                   "row_number": rn, **meta, label: key, "population": value})
+            result.records.append(
+                {
+                    "source_id": source.source_id,
+                    "source_file": path.name,
+                    "sheet": sheet or "",
+                    "row_number": rn,
+                    **meta,
+                    label: key,
+                    "population": value,
+                }
+            )
         kept += 1
-    result.stat(source_id=source.source_id, source_file=path.name, sheet=sheet or "", header_row=header.row_number,
-                data_rows=kept, skipped_rows=skipped)
+    result.stat(
+        source_id=source.source_id,
+        source_file=path.name,
+        sheet=sheet or "",
+        header_row=header.row_number,
+        data_rows=kept,
+        skipped_rows=skipped,
+    )
 
 
 def parse_district_population(path: Path, source: Source) -> ParseResult:
     """MYEB3: every UK district (2018 codes), population mid-2001..mid-2018."""
     result = ParseResult()
-    _wide_population(read_csv(path), source=source, path=path, sheet=None, label="mid_year",
-                     id_fields=[Field("area_code", (r"^ladcode\d*$", r"^code$")),
-                                Field("area_name", (r"^laname\d*$", r"^name$")),
-                                Field("country", (r"^country$",), required=False)],
-                     value_col=re.compile(r"^population_(\d{4})$"), result=result)
+    _wide_population(
+        read_csv(path),
+        source=source,
+        path=path,
+        sheet=None,
+        label="mid_year",
+        id_fields=[
+            Field("area_code", (r"^ladcode\d*$", r"^code$")),
+            Field("area_name", (r"^laname\d*$", r"^name$")),
+            Field("country", (r"^country$",), required=False),
+        ],
+        value_col=re.compile(r"^population_(\d{4})$"),
+        result=result,
+    )
     return result
 
 
 def parse_area_population(path: Path, source: Source) -> ParseResult:
     """MYE5: countries, regions, counties and districts, population mid-2001..mid-2018."""
     result = ParseResult()
-    _wide_population(read_csv(path), source=source, path=path, sheet=None, label="mid_year",
-                     id_fields=[Field("area_code", (r"^code$",)), Field("area_name", (r"^name$",)),
-                                Field("geography", (r"^geography\d?$",))],
-                     value_col=re.compile(r"^estimated population mid-(\d{4})$"), result=result)
+    _wide_population(
+        read_csv(path),
+        source=source,
+        path=path,
+        sheet=None,
+        label="mid_year",
+        id_fields=[
+            Field("area_code", (r"^code$",)),
+            Field("area_name", (r"^name$",)),
+            Field("geography", (r"^geography\d?$",)),
+        ],
+        value_col=re.compile(r"^estimated population mid-(\d{4})$"),
+        result=result,
+    )
     return result
 
 
@@ -86,10 +168,20 @@ def parse_district_population_2023(path: Path, source: Source) -> ParseResult:
     regions, counties, 296 English districts), population mid-2011..mid-2023, revised after Census 2021."""
     result = ParseResult()
     sheet = find_sheet(path, [r"^mye4$"])[0]
-    _wide_population(read_sheet(path, sheet), source=source, path=path, sheet=sheet, label="mid_year",
-                     id_fields=[Field("area_code", (r"^code$",)), Field("area_name", (r"^name$",)),
-                                Field("geography", (r"^geography$",))],
-                     value_col=re.compile(r"^mid-(\d{4})$"), result=result)
+    _wide_population(
+        read_sheet(path, sheet),
+        source=source,
+        path=path,
+        sheet=sheet,
+        label="mid_year",
+        id_fields=[
+            Field("area_code", (r"^code$",)),
+            Field("area_name", (r"^name$",)),
+            Field("geography", (r"^geography$",)),
+        ],
+        value_col=re.compile(r"^mid-(\d{4})$"),
+        result=result,
+    )
     return result
 
 
@@ -103,10 +195,20 @@ def parse_population_by_age(path: Path, source: Source) -> ParseResult:
     for pattern, sex in MYE2_SHEETS.items():
         sheet = find_sheet(path, [pattern])[0]
         part = ParseResult()
-        _wide_population(read_sheet(path, sheet), source=source, path=path, sheet=sheet, label="age",
-                         id_fields=[Field("area_code", (r"^code$",)), Field("area_name", (r"^name$",)),
-                                    Field("geography", (r"^geography\d?$",))],
-                         value_col=re.compile(r"^(all ages|\d+\+?)$"), result=part)
+        _wide_population(
+            read_sheet(path, sheet),
+            source=source,
+            path=path,
+            sheet=sheet,
+            label="age",
+            id_fields=[
+                Field("area_code", (r"^code$",)),
+                Field("area_name", (r"^name$",)),
+                Field("geography", (r"^geography\d?$",)),
+            ],
+            value_col=re.compile(r"^(all ages|\d+\+?)$"),
+            result=part,
+        )
         for rec in part.records:
             rec["sex"] = sex
         result.extend(part)
@@ -116,75 +218,129 @@ def parse_population_by_age(path: Path, source: Source) -> ParseResult:
 def parse_small_area_population(path: Path, source: Source) -> ParseResult:
     """LSOA / MSOA mid-2018 populations (the files also carry district rows; area_type says which)."""
     result = ParseResult()
-    parse_simple_table(read_csv(path), [
-        Column("area_code", (r"^lsoacode$", r"^msoacode$", r"code$"), kind="code", pattern=AREA_CODE),
-        Column("population", (r"^my2018allpopulation$", r"^population$"), kind="number"),
-        Column("population_70_plus", (r"^population70andover$",), kind="number", required=False),
-    ], source_id=source.source_id, source_file=path.name, sheet=None, result=result, key="area_code",
-        extra={"mid_year": "2018"})
+    parse_simple_table(
+        read_csv(path),
+        [
+            Column("area_code", (r"^lsoacode$", r"^msoacode$", r"code$"), kind="code", pattern=AREA_CODE),
+            Column("population", (r"^my2018allpopulation$", r"^population$"), kind="number"),
+            Column("population_70_plus", (r"^population70andover$",), kind="number", required=False),
+        ],
+        source_id=source.source_id,
+        source_file=path.name,
+        sheet=None,
+        result=result,
+        key="area_code",
+        extra={"mid_year": "2018"},
+    )
     for rec in result.records:
-        rec["area_type"] = {"E01": "LSOA", "W01": "LSOA", "E02": "MSOA", "W02": "MSOA"}.get(rec["area_code"][:3], "district")
+        rec["area_type"] = {"E01": "LSOA", "W01": "LSOA", "E02": "MSOA", "W02": "MSOA"}.get(
+            rec["area_code"][:3], "district"
+        )
     return result
 
 
 # Key columns of each lookup, found by meaning; every other column is kept as published.
 GEOGRAPHY_KEYS: dict[str, list[Column]] = {
-    "geo_la_codes": [Column("lad_code", (r"^ladcd$",), "code", pattern=AREA_CODE),
-                     Column("region_code", (r"^rgncd$",), "code", required=False)],
+    "geo_la_codes": [
+        Column("lad_code", (r"^ladcd$",), "code", pattern=AREA_CODE),
+        Column("region_code", (r"^rgncd$",), "code", required=False),
+    ],
     "geo_utla_codes": [Column("utla_code", (r"^utlacd$",), "code", pattern=AREA_CODE)],
     "geo_region_codes": [Column("region_code", (r"^rgncd$",), "code", pattern=AREA_CODE)],
     "geo_cauth_codes": [Column("cauth_code", (r"^cauthcd$",), "code", pattern=AREA_CODE)],
-    "geo_ward_codes": [Column("ward_code", (r"^wdcd$",), "code", pattern=AREA_CODE),
-                       Column("lad_code", (r"^ladcd$",), "code", pattern=AREA_CODE),
-                       Column("ward_vintage", (r"^sourcefile$",))],
+    "geo_ward_codes": [
+        Column("ward_code", (r"^wdcd$",), "code", pattern=AREA_CODE),
+        Column("lad_code", (r"^ladcd$",), "code", pattern=AREA_CODE),
+        Column("ward_vintage", (r"^sourcefile$",)),
+    ],
     # Northern Ireland wards carry only old-style codes (WD12CDO), so the new codes may be empty
-    "geo_wd12_lad12": [Column("ward_code", (r"^wd12cd$",), "code", required=False, pattern=AREA_CODE),
-                       Column("lad_code", (r"^lad12cd$",), "code", required=False, pattern=AREA_CODE),
-                       Column("ward_code_old", (r"^wd12cdo$",), "code")],
-    "geo_lad12_cty12": [Column("lad_code", (r"^lad12cd$",), "code", pattern=AREA_CODE),
-                        Column("county_code", (r"^cty12cd$",), "code", required=False, pattern=AREA_CODE)],
-    "geo_lsoa_imd2019": [Column("lsoa_code", (r"^lsoa11cd$",), "code", pattern=AREA_CODE),
-                         Column("lad_code", (r"^lad19cd$",), "code", pattern=AREA_CODE),
-                         Column("imd_rank", (r"^imd19$",), "number")],
-    "geo_lad17_police_force": [Column("lad_code", (r"^lad17cd$",), "code", pattern=AREA_CODE),
-                               Column("police_force_code", (r"^pfa17cd$",), "code", pattern=AREA_CODE)],
-    "geo_lad17_fire_authority": [Column("lad_code", (r"^lad17cd$",), "code", pattern=AREA_CODE),
-                                 Column("fire_authority_code", (r"^fra17cd$",), "code", pattern=AREA_CODE)],
-    "geo_lsoa_ward17": [Column("lsoa_code", (r"^lsoa11cd$",), "code", pattern=AREA_CODE),
-                        Column("ward_code", (r"^wd17cd$",), "code", pattern=AREA_CODE),
-                        Column("lad_code", (r"^lad17cd$",), "code", pattern=AREA_CODE)],
-    "geo_lsoa_ccg17": [Column("lsoa_code", (r"^lsoa11cd$",), "code", pattern=AREA_CODE),
-                       Column("ccg_code", (r"^ccg17cd$",), "code", pattern=AREA_CODE),
-                       Column("lad_code", (r"^lad17cd$",), "code", pattern=AREA_CODE)],
+    "geo_wd12_lad12": [
+        Column("ward_code", (r"^wd12cd$",), "code", required=False, pattern=AREA_CODE),
+        Column("lad_code", (r"^lad12cd$",), "code", required=False, pattern=AREA_CODE),
+        Column("ward_code_old", (r"^wd12cdo$",), "code"),
+    ],
+    "geo_lad12_cty12": [
+        Column("lad_code", (r"^lad12cd$",), "code", pattern=AREA_CODE),
+        Column("county_code", (r"^cty12cd$",), "code", required=False, pattern=AREA_CODE),
+    ],
+    "geo_lsoa_imd2019": [
+        Column("lsoa_code", (r"^lsoa11cd$",), "code", pattern=AREA_CODE),
+        Column("lad_code", (r"^lad19cd$",), "code", pattern=AREA_CODE),
+        Column("imd_rank", (r"^imd19$",), "number"),
+    ],
+    "geo_lad17_police_force": [
+        Column("lad_code", (r"^lad17cd$",), "code", pattern=AREA_CODE),
+        Column("police_force_code", (r"^pfa17cd$",), "code", pattern=AREA_CODE),
+    ],
+    "geo_lad17_fire_authority": [
+        Column("lad_code", (r"^lad17cd$",), "code", pattern=AREA_CODE),
+        Column("fire_authority_code", (r"^fra17cd$",), "code", pattern=AREA_CODE),
+    ],
+    "geo_lsoa_ward17": [
+        Column("lsoa_code", (r"^lsoa11cd$",), "code", pattern=AREA_CODE),
+        Column("ward_code", (r"^wd17cd$",), "code", pattern=AREA_CODE),
+        Column("lad_code", (r"^lad17cd$",), "code", pattern=AREA_CODE),
+    ],
+    "geo_lsoa_ccg17": [
+        Column("lsoa_code", (r"^lsoa11cd$",), "code", pattern=AREA_CODE),
+        Column("ccg_code", (r"^ccg17cd$",), "code", pattern=AREA_CODE),
+        Column("lad_code", (r"^lad17cd$",), "code", pattern=AREA_CODE),
+    ],
     # mySociety's register (not ONS): three-letter authority codes, GSS codes, start/end dates, successors
-    "geo_la_current": [Column("authority_code", (r"^local-authority-code$",), "code", pattern=r"[A-Z]{2,6}(-[A-Z])?"),
-                       Column("gss_code", (r"^gss-code$",), "code", required=False, pattern=AREA_CODE),
-                       Column("end_date", (r"^end-date$",), required=False),
-                       Column("replaced_by", (r"^replaced-by$",), required=False)],
-    "geo_ecode_lookup": [Column("ecode", (r"^ecode$",), "code", pattern=r"E\d{4}"),
-                         Column("ons_code", (r"^ons_code$",), "code", required=False, pattern=AREA_CODE)],
+    "geo_la_current": [
+        Column("authority_code", (r"^local-authority-code$",), "code", pattern=r"[A-Z]{2,6}(-[A-Z])?"),
+        Column("gss_code", (r"^gss-code$",), "code", required=False, pattern=AREA_CODE),
+        Column("end_date", (r"^end-date$",), required=False),
+        Column("replaced_by", (r"^replaced-by$",), required=False),
+    ],
+    "geo_ecode_lookup": [
+        Column("ecode", (r"^ecode$",), "code", pattern=r"E\d{4}"),
+        Column("ons_code", (r"^ons_code$",), "code", required=False, pattern=AREA_CODE),
+    ],
 }
 # Natural key per lookup (a repeated key is a duplicated row and is quarantined)
-GEOGRAPHY_KEY = {"geo_la_codes": "lad_code", "geo_utla_codes": "utla_code", "geo_region_codes": "region_code",
-                 "geo_cauth_codes": "cauth_code", "geo_lsoa_imd2019": "lsoa_code", "geo_lad17_police_force": "lad_code",
-                 "geo_lad17_fire_authority": "lad_code", "geo_lsoa_ward17": "lsoa_code", "geo_lsoa_ccg17": "lsoa_code",
-                 "geo_wd12_lad12": "ward_code", "geo_lad12_cty12": "lad_code", "geo_ecode_lookup": "ecode",
-                 "geo_la_current": "authority_code"}
+GEOGRAPHY_KEY = {
+    "geo_la_codes": "lad_code",
+    "geo_utla_codes": "utla_code",
+    "geo_region_codes": "region_code",
+    "geo_cauth_codes": "cauth_code",
+    "geo_lsoa_imd2019": "lsoa_code",
+    "geo_lad17_police_force": "lad_code",
+    "geo_lad17_fire_authority": "lad_code",
+    "geo_lsoa_ward17": "lsoa_code",
+    "geo_lsoa_ccg17": "lsoa_code",
+    "geo_wd12_lad12": "ward_code",
+    "geo_lad12_cty12": "lad_code",
+    "geo_ecode_lookup": "ecode",
+    "geo_la_current": "authority_code",
+}
 
 
 def parse_geography(path: Path, source: Source) -> ParseResult:
     result = ParseResult()
     if source.source_id not in GEOGRAPHY_KEYS:
-        raise SourceFormatError(f"no key columns declared for {source.source_id} in raw/ons.py GEOGRAPHY_KEYS",
-                                file=path.name)
-    parse_simple_table(read_csv(path), GEOGRAPHY_KEYS[source.source_id], source_id=source.source_id,
-                       source_file=path.name, sheet=None, result=result, key=GEOGRAPHY_KEY.get(source.source_id),
-                       keep_all_columns=True)
+        raise SourceFormatError(
+            f"no key columns declared for {source.source_id} in raw/ons.py GEOGRAPHY_KEYS", file=path.name
+        )
+    parse_simple_table(
+        read_csv(path),
+        GEOGRAPHY_KEYS[source.source_id],
+        source_id=source.source_id,
+        source_file=path.name,
+        sheet=None,
+        result=result,
+        key=GEOGRAPHY_KEY.get(source.source_id),
+        keep_all_columns=True,
+    )
     return result
 
 
-TABLES = {"ons_district_population": parse_district_population,
-          "ons_district_population_2023": parse_district_population_2023,
-          "ons_district_population_2020_codes": parse_district_population, "ons_area_population": parse_area_population,
-          "ons_population_by_age": parse_population_by_age, "ons_small_area_population": parse_small_area_population,
-          **{sid: parse_geography for sid in GEOGRAPHY_KEYS}}
+TABLES = {
+    "ons_district_population": parse_district_population,
+    "ons_district_population_2023": parse_district_population_2023,
+    "ons_district_population_2020_codes": parse_district_population,
+    "ons_area_population": parse_area_population,
+    "ons_population_by_age": parse_population_by_age,
+    "ons_small_area_population": parse_small_area_population,
+    **{sid: parse_geography for sid in GEOGRAPHY_KEYS},
+}

@@ -4,6 +4,7 @@ Classification Guide -> raw.public_sector_classification.
 Money columns are kept as published text beside a parsed number: their units and spellings vary
 by year (the NDPB issue reconciles them).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,16 +36,29 @@ def parse_public_bodies(path: Path, source: Source) -> ParseResult:
     else:
         sheet = find_sheet(path, [r"^pb \d{4}$", r"public bodies"])[0]
         rows = read_sheet(path, sheet)
-    parse_simple_table(rows, BODY_COLUMNS, source_id=source.source_id, source_file=path.name, sheet=sheet,
-                       result=result, extra={"directory_year": source.source_id.rsplit("_", 1)[1]})
+    parse_simple_table(
+        rows,
+        BODY_COLUMNS,
+        source_id=source.source_id,
+        source_file=path.name,
+        sheet=sheet,
+        result=result,
+        extra={"directory_year": source.source_id.rsplit("_", 1)[1]},
+    )
     return result
 
 
 def parse_pscg(path: Path, source: Source) -> ParseResult:
     result = ParseResult()
     sheet = find_sheet(path, [r"^index$"])[0]
-    parse_simple_table(read_sheet(path, sheet), PSCG_COLUMNS, source_id=source.source_id, source_file=path.name,
-                       sheet=sheet, result=result)
+    parse_simple_table(
+        read_sheet(path, sheet),
+        PSCG_COLUMNS,
+        source_id=source.source_id,
+        source_file=path.name,
+        sheet=sheet,
+        result=result,
+    )
     return result
 
 

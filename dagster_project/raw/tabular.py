@@ -10,14 +10,17 @@ rules are the same everywhere:
 * every output row keeps ``source_id``, ``source_file``, ``sheet`` and the 1-based ``row_number``
   of the sheet, so a figure can be traced back to its cell.
 """
+
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import python_calamine
 
@@ -28,10 +31,15 @@ MISSING_MARKERS = {"", "-", "–", "—", "…", "...", "..", ".", "n/a", "na", 
 class SourceFormatError(ValueError):
     """The file does not have the shape the parser expects (header moved or renamed, sheet gone...)."""
 
-    def __init__(self, message: str, *, file: str, sheet: str | None = None,
-                 row: int | None = None, column: str | None = None):
-        where = f"{file}" + (f", sheet {sheet!r}" if sheet else "") + (f", row {row}" if row else "") + (
-            f", column {column!r}" if column else "")
+    def __init__(
+        self, message: str, *, file: str, sheet: str | None = None, row: int | None = None, column: str | None = None
+    ):
+        where = (
+            f"{file}"
+            + (f", sheet {sheet!r}" if sheet else "")
+            + (f", row {row}" if row else "")
+            + (f", column {column!r}" if column else "")
+        )
         super().__init__(f"{where}: {message}")
         self.file, self.sheet, self.row, self.column = file, sheet, row, column
 
@@ -98,6 +106,7 @@ def read_csv(path: Path) -> list[list[str]]:
 @dataclass(frozen=True)
 class Field:
     """A column found by meaning. ``aliases`` are regexes matched against the normalised header."""
+
     name: str
     aliases: tuple[str, ...]
     required: bool = True
@@ -105,9 +114,9 @@ class Field:
 
 @dataclass
 class Header:
-    row_index: int               # 0-based index into rows
-    columns: dict[str, int]      # field name -> 0-based column index
-    cells: list[str]             # normalised header cells
+    row_index: int  # 0-based index into rows
+    columns: dict[str, int]  # field name -> 0-based column index
+    cells: list[str]  # normalised header cells
 
     @property
     def row_number(self) -> int:
@@ -128,8 +137,9 @@ def _match_row(cells: list[str], fields_: Sequence[Field]) -> dict[str, int]:
     return claimed
 
 
-def find_header(rows: list[list[Any]], fields_: Sequence[Field], *, file: str, sheet: str | None = None,
-                max_scan: int = 40) -> Header:
+def find_header(
+    rows: list[list[Any]], fields_: Sequence[Field], *, file: str, sheet: str | None = None, max_scan: int = 40
+) -> Header:
     """The first row within ``max_scan`` rows holding every required field.
 
     Raises SourceFormatError naming the best candidate row and the fields it lacks.
@@ -147,12 +157,14 @@ def find_header(rows: list[list[Any]], fields_: Sequence[Field], *, file: str, s
     want = ", ".join(f"{f.name} (header like {f.aliases[0]!r})" for f in required)
     if best and best[1]:
         lacking = [f for f in required if f.name not in best[2]]
-        detail = (f"row {best[0] + 1} looks like the header but lacks "
-                  + ", ".join(f"{f.name} (looked for {' or '.join(repr(a) for a in f.aliases)})" for f in lacking))
+        detail = f"row {best[0] + 1} looks like the header but lacks " + ", ".join(
+            f"{f.name} (looked for {' or '.join(repr(a) for a in f.aliases)})" for f in lacking
+        )
     else:
         detail = "no row has any of them"
-    raise SourceFormatError(f"header row not found in the first {max_scan} rows: expected columns {want}; {detail}",
-                            file=file, sheet=sheet)
+    raise SourceFormatError(
+        f"header row not found in the first {max_scan} rows: expected columns {want}; {detail}", file=file, sheet=sheet
+    )
 
 
 # ---------------------------------------------------------------- typing
@@ -173,7 +185,7 @@ def to_number(cell: Any) -> float | None:
         return None
     neg = text.startswith("(") and text.endswith(")")
     cleaned = text.strip("()").replace(",", "").replace("£", "").strip()
-    if "_" in cleaned:   # Python would read "1_000" as 1000; a published or typed figure never means that
+    if "_" in cleaned:  # Python would read "1_000" as 1000; a published or typed figure never means that
         raise NotANumber(text)
     try:
         value = float(cleaned)
@@ -198,20 +210,38 @@ REJECTED_COLUMNS = ["source_id", "source_file", "sheet", "row_number", "column_n
 @dataclass
 class ParseResult:
     """Rows for one raw table from one or more files, plus quarantined rows and per-file stats."""
+
     records: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     stats: list[dict[str, Any]] = field(default_factory=list)
 
-    def reject(self, *, source_id: str, source_file: str, sheet: str | None, row_number: int,
-               column: str | None, value: Any, reason: str) -> None:
-        self.rejected.append(dict(source_id=source_id, source_file=source_file, sheet=sheet or "",
-                                  row_number=row_number, column_name=column or "",
-                                  cell_value=None if value is None else str(value)[:200], reason=reason))
+    def reject(
+        self,
+        *,
+        source_id: str,
+        source_file: str,
+        sheet: str | None,
+        row_number: int,
+        column: str | None,
+        value: Any,
+        reason: str,
+    ) -> None:
+        self.rejected.append(
+            dict(
+                source_id=source_id,
+                source_file=source_file,
+                sheet=sheet or "",
+                row_number=row_number,
+                column_name=column or "",
+                cell_value=None if value is None else str(value)[:200],
+                reason=reason,
+            )
+        )
 
     def stat(self, **kw: Any) -> None:
         self.stats.append(kw)
 
-    def extend(self, other: "ParseResult") -> "ParseResult":
+    def extend(self, other: ParseResult) -> ParseResult:
         self.records.extend(other.records)
         self.rejected.extend(other.rejected)
         self.stats.extend(other.stats)
@@ -222,14 +252,26 @@ class DuplicateGuard:
     """Sends a row whose key was already seen in the same sheet to quarantine (first one kept)."""
 
     def __init__(self, result: ParseResult, *, source_id: str, source_file: str, sheet: str | None, key_name: str):
-        self.result, self.source_id, self.source_file, self.sheet, self.key_name = result, source_id, source_file, sheet, key_name
+        self.result, self.source_id, self.source_file, self.sheet, self.key_name = (
+            result,
+            source_id,
+            source_file,
+            sheet,
+            key_name,
+        )
         self.seen: dict[Any, int] = {}
 
     def is_duplicate(self, key: Any, row_number: int) -> bool:
         if key in self.seen:
-            self.result.reject(source_id=self.source_id, source_file=self.source_file, sheet=self.sheet,
-                               row_number=row_number, column=self.key_name, value=key,
-                               reason=f"duplicated row: {self.key_name} {key} already at row {self.seen[key]}")
+            self.result.reject(
+                source_id=self.source_id,
+                source_file=self.source_file,
+                sheet=self.sheet,
+                row_number=row_number,
+                column=self.key_name,
+                value=key,
+                reason=f"duplicated row: {self.key_name} {key} already at row {self.seen[key]}",
+            )
             return True
         self.seen[key] = row_number
         return False
@@ -243,25 +285,41 @@ def row_is_blank(row: Iterable[Any]) -> bool:
 @dataclass(frozen=True)
 class Column:
     """A typed output column found by meaning."""
+
     name: str
     aliases: tuple[str, ...]
-    kind: str = "text"            # text | number | code
+    kind: str = "text"  # text | number | code
     required: bool = True
-    pattern: str | None = None    # for kind == "code": a well-formed value matches this
+    pattern: str | None = None  # for kind == "code": a well-formed value matches this
 
 
-def parse_simple_table(rows: list[list[Any]], columns: Sequence[Column], *, source_id: str, source_file: str,
-                       sheet: str | None, result: ParseResult, key: str | None = None,
-                       keep_all_columns: bool = False, extra: dict[str, Any] | None = None,
-                       max_scan: int = 40) -> int:
+def _cell(row: list, j: int):
+    """The value at column j of a row, or None past the row's end."""
+    return row[j] if j < len(row) else None
+
+
+def parse_simple_table(
+    rows: list[list[Any]],
+    columns: Sequence[Column],
+    *,
+    source_id: str,
+    source_file: str,
+    sheet: str | None,
+    result: ParseResult,
+    key: str | None = None,
+    keep_all_columns: bool = False,
+    extra: dict[str, Any] | None = None,
+    max_scan: int = 40,
+) -> int:
     """Rows under the header become records with the typed columns (and, if asked, every other
     column as text under its snake_case header). Returns the number of data rows kept.
 
     A row is data when any typed column has a value; fully blank rows are skipped; rows after the
     data whose only text sits in the first column (footnotes) are skipped and counted.
     """
-    header = find_header(rows, [Field(c.name, c.aliases, c.required) for c in columns],
-                         file=source_file, sheet=sheet, max_scan=max_scan)
+    header = find_header(
+        rows, [Field(c.name, c.aliases, c.required) for c in columns], file=source_file, sheet=sheet, max_scan=max_scan
+    )
     colidx = header.columns
     others: dict[str, int] = {}
     if keep_all_columns:
@@ -271,12 +329,14 @@ def parse_simple_table(rows: list[list[Any]], columns: Sequence[Column], *, sour
                 while name in others or name in colidx:
                     name += "_"
                 others[name] = j
-    guard = DuplicateGuard(result, source_id=source_id, source_file=source_file, sheet=sheet, key_name=key) if key else None
+    guard = (
+        DuplicateGuard(result, source_id=source_id, source_file=source_file, sheet=sheet, key_name=key) if key else None
+    )
     kept = skipped = 0
     for i in range(header.row_index + 1, len(rows)):
         row = rows[i]
         rn = i + 1
-        cell = lambda j: row[j] if j < len(row) else None  # noqa: E731
+        cell = functools.partial(_cell, row)
         if row_is_blank(row):
             continue
         typed = {c.name: cell(colidx[c.name]) if c.name in colidx else None for c in columns}
@@ -288,7 +348,12 @@ def parse_simple_table(rows: list[list[Any]], columns: Sequence[Column], *, sour
         if first_text and len(first_text) > 60 and all(v is None for v in other_vals):
             skipped += 1  # long prose in the first column only: a footnote
             continue
-        rec: dict[str, Any] = {"source_id": source_id, "source_file": source_file, "sheet": sheet or "", "row_number": rn}
+        rec: dict[str, Any] = {
+            "source_id": source_id,
+            "source_file": source_file,
+            "sheet": sheet or "",
+            "row_number": rn,
+        }
         if extra:
             rec.update(extra)
         bad = False
@@ -298,16 +363,31 @@ def parse_simple_table(rows: list[list[Any]], columns: Sequence[Column], *, sour
                 try:
                     rec[c.name] = to_number(raw)
                 except NotANumber:
-                    result.reject(source_id=source_id, source_file=source_file, sheet=sheet, row_number=rn,
-                                  column=header.cells[colidx[c.name]], value=raw, reason=f"{c.name}: not a number")
+                    result.reject(
+                        source_id=source_id,
+                        source_file=source_file,
+                        sheet=sheet,
+                        row_number=rn,
+                        column=header.cells[colidx[c.name]],
+                        value=raw,
+                        reason=f"{c.name}: not a number",
+                    )
                     bad = True
             else:
                 rec[c.name] = to_text(raw)
-                if c.kind == "code" and ((c.required and rec[c.name] is None) or (
-                        rec[c.name] is not None and c.pattern and not re.fullmatch(c.pattern, rec[c.name]))):
-                    result.reject(source_id=source_id, source_file=source_file, sheet=sheet, row_number=rn,
-                                  column=header.cells[colidx[c.name]] if c.name in colidx else c.name, value=raw,
-                                  reason=f"{c.name}: malformed or missing code (expected {c.pattern})")
+                if c.kind == "code" and (
+                    (c.required and rec[c.name] is None)
+                    or (rec[c.name] is not None and c.pattern and not re.fullmatch(c.pattern, rec[c.name]))
+                ):
+                    result.reject(
+                        source_id=source_id,
+                        source_file=source_file,
+                        sheet=sheet,
+                        row_number=rn,
+                        column=header.cells[colidx[c.name]] if c.name in colidx else c.name,
+                        value=raw,
+                        reason=f"{c.name}: malformed or missing code (expected {c.pattern})",
+                    )
                     bad = True
         if bad:
             continue
@@ -317,8 +397,14 @@ def parse_simple_table(rows: list[list[Any]], columns: Sequence[Column], *, sour
             continue
         result.records.append(rec)
         kept += 1
-    result.stat(source_id=source_id, source_file=source_file, sheet=sheet or "", header_row=header.row_number,
-                data_rows=kept, skipped_rows=skipped)
+    result.stat(
+        source_id=source_id,
+        source_file=source_file,
+        sheet=sheet or "",
+        header_row=header.row_number,
+        data_rows=kept,
+        skipped_rows=skipped,
+    )
     return kept
 
 

@@ -1,4 +1,5 @@
 """The raw asset of partner returns: every file in TOTALPLACE_RETURNS read, validated, loaded or rejected."""
+
 import json
 from pathlib import Path
 
@@ -8,7 +9,15 @@ import pandas as pd
 from ..resources import TotalplaceConfig
 from ..warehouse import connect
 from .catalogue import load_catalogue
-from .ingest import LINE_COLUMNS, ReturnFile, cap_problems, read_return, reject_duplicates_across_files, return_files, validate
+from .ingest import (
+    LINE_COLUMNS,
+    ReturnFile,
+    cap_problems,
+    read_return,
+    reject_duplicates_across_files,
+    return_files,
+    validate,
+)
 
 REPORT_DIR = "returns_reports"
 
@@ -16,9 +25,14 @@ REPORT_DIR = "returns_reports"
 def write_report(rf: ReturnFile, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"{rf.path.name}.txt"
-    head = (f"{rf.path.name}: ACCEPTED, {len(rf.lines)} line(s) counted" if rf.accepted else
-            f"{rf.path.name}: REJECTED whole, {len(rf.problems)} problem(s); nothing from this file is counted")
-    out.write_text("\n".join([head, f"sha256 {rf.sha256}", ""] + [f"- {p}" for p in rf.problems]) + "\n", encoding="utf-8")
+    head = (
+        f"{rf.path.name}: ACCEPTED, {len(rf.lines)} line(s) counted"
+        if rf.accepted
+        else f"{rf.path.name}: REJECTED whole, {len(rf.problems)} problem(s); nothing from this file is counted"
+    )
+    out.write_text(
+        "\n".join([head, f"sha256 {rf.sha256}", ""] + [f"- {p}" for p in rf.problems]) + "\n", encoding="utf-8"
+    )
     return out
 
 
@@ -34,17 +48,33 @@ def load_returns(warehouse: Path, folder: Path | None, log=print) -> list[Return
         n_problems = len(rf.problems)
         cap_problems(rf)
         report = write_report(rf, warehouse.parent / REPORT_DIR)
-        log(f"return {rf.path.name}: " + (f"accepted, {len(rf.lines)} line(s)" if rf.accepted else
-                                           f"REJECTED with {n_problems:,} problem(s), see {report}"))
+        log(
+            f"return {rf.path.name}: "
+            + (
+                f"accepted, {len(rf.lines)} line(s)"
+                if rf.accepted
+                else f"REJECTED with {n_problems:,} problem(s), see {report}"
+            )
+        )
     lines = pd.DataFrame([line for rf in results if rf.accepted for line in rf.lines], columns=LINE_COLUMNS)
     lines = lines.astype({c: "string" for c in LINE_COLUMNS if c not in ("own_figure_gbp", "row_number")})
     lines = lines.astype({"own_figure_gbp": "float64", "row_number": "Int64"})
-    status = pd.DataFrame([{"return_file": rf.path.name, "sha256": rf.sha256,
-                            "status": "accepted" if rf.accepted else "rejected", "lines": len(rf.lines),
-                            "problems": json.dumps(rf.problems)} for rf in results],
-                          columns=["return_file", "sha256", "status", "lines", "problems"])
-    status = status.astype({"return_file": "string", "sha256": "string", "status": "string", "lines": "Int64",
-                            "problems": "string"})
+    status = pd.DataFrame(
+        [
+            {
+                "return_file": rf.path.name,
+                "sha256": rf.sha256,
+                "status": "accepted" if rf.accepted else "rejected",
+                "lines": len(rf.lines),
+                "problems": json.dumps(rf.problems),
+            }
+            for rf in results
+        ],
+        columns=["return_file", "sha256", "status", "lines", "problems"],
+    )
+    status = status.astype(
+        {"return_file": "string", "sha256": "string", "status": "string", "lines": "Int64", "problems": "string"}
+    )
     with connect(warehouse) as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS raw")
         con.execute("BEGIN")
@@ -60,13 +90,15 @@ def partner_returns_asset(partitioning: dict | None = None) -> dg.AssetsDefiniti
     """The partner returns asset, with the build's partitions (partitions.year_partitioning)."""
 
     @dg.asset(
-        key=["raw", "partner_returns"], group_name="raw", kinds={"duckdb", "python"},
+        key=["raw", "partner_returns"],
+        group_name="raw",
+        kinds={"duckdb", "python"},
         deps=[dg.AssetKey(["raw", "cra"]), dg.AssetKey(["raw", "revenue_outturn_rs"])],
         description="Filled local spend returns from TOTALPLACE_RETURNS (the `totalplace template` layout, xlsx or "
-                    "csv), validated by the GE suite expectations/returns.py against the places, years, COFOG "
-                    "divisions and bodies known to the count. Accepted lines go to raw.partner_returns; every file, "
-                    "accepted or rejected with its problems, to raw.partner_return_files and a report beside the "
-                    "warehouse. A rejected file does not stop the build. Each materialisation reads every return.",
+        "csv), validated by the GE suite expectations/returns.py against the places, years, COFOG "
+        "divisions and bodies known to the count. Accepted lines go to raw.partner_returns; every file, "
+        "accepted or rejected with its problems, to raw.partner_return_files and a report beside the "
+        "warehouse. A rejected file does not stop the build. Each materialisation reads every return.",
         **(partitioning or {}),
     )
     def partner_returns(context: dg.AssetExecutionContext, totalplace: TotalplaceConfig) -> dg.MaterializeResult:
@@ -74,9 +106,14 @@ def partner_returns_asset(partitioning: dict | None = None) -> dg.AssetsDefiniti
         rejected = [rf for rf in results if not rf.accepted]
         for rf in rejected:
             context.log.warning(f"return {rf.path.name} rejected:\n  " + "\n  ".join(rf.problems))
-        return dg.MaterializeResult(metadata={
-            "files": len(results), "accepted": len(results) - len(rejected), "rejected": len(rejected),
-            "lines_counted": sum(len(rf.lines) for rf in results if rf.accepted),
-            "problems": dg.MetadataValue.json({rf.path.name: rf.problems for rf in rejected})})
+        return dg.MaterializeResult(
+            metadata={
+                "files": len(results),
+                "accepted": len(results) - len(rejected),
+                "rejected": len(rejected),
+                "lines_counted": sum(len(rf.lines) for rf in results if rf.accepted),
+                "problems": dg.MetadataValue.json({rf.path.name: rf.problems for rf in rejected}),
+            }
+        )
 
     return partner_returns

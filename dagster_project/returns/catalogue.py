@@ -5,6 +5,7 @@ department, organisation - or the department where the CRA names no organisation
 authority with a revenue outturn return for that year (sector LG, department "Local government").
 These are the names the count's marts and the template use.
 """
+
 import csv
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,7 @@ REGIONAL_SQL = """
 class Catalogue:
     places: frozenset[str]
     years: frozenset[str]
-    bodies: frozenset[tuple[str, str, str, str]]   # (financial_year, sector, department, organisation)
+    bodies: frozenset[tuple[str, str, str, str]]  # (financial_year, sector, department, organisation)
     # (place, year, sector, department, organisation, division) -> the body's figure in the place's region(s)
     regional: dict[tuple[str, str, str, str, str, str], float] | None = None
 
@@ -51,8 +52,10 @@ class Catalogue:
 def count_years() -> frozenset[str]:
     """The financial years of the count: the dbt vars first_count_year and last_count_year."""
     dbt_vars = yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text())["vars"]
-    return frozenset(f"{y}-{(y + 1) % 100:02d}"
-                     for y in range(int(dbt_vars["first_count_year"]), int(dbt_vars["last_count_year"]) + 1))
+    return frozenset(
+        f"{y}-{(y + 1) % 100:02d}"
+        for y in range(int(dbt_vars["first_count_year"]), int(dbt_vars["last_count_year"]) + 1)
+    )
 
 
 def load_catalogue(warehouse: Path) -> Catalogue:
@@ -61,9 +64,15 @@ def load_catalogue(warehouse: Path) -> Catalogue:
     years = count_years()
     with connect(warehouse, read_only=True) as con:
         bodies = frozenset(tuple(r) for r in con.execute(BODIES_SQL).fetchall())
-        have = {f"{a}.{b}" for a, b in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()}
+        have = {
+            f"{a}.{b}"
+            for a, b in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+        }
         regional = None
-        if {"seeds.place_districts", "intermediate.int_districts_described",
-                "intermediate.int_cra_vintages_deduplicated"} <= have:
+        if {
+            "seeds.place_districts",
+            "intermediate.int_districts_described",
+            "intermediate.int_cra_vintages_deduplicated",
+        } <= have:
             regional = {tuple(r[:6]): r[6] for r in con.execute(REGIONAL_SQL).fetchall()}
     return Catalogue(places, years, bodies, regional)

@@ -6,6 +6,7 @@ validated by a Great Expectations suite (expectations/returns.py). A file with a
 rejected whole and every problem is listed, named by file, sheet, row and column; the other files
 and the rest of the build go on.
 """
+
 import hashlib
 import math
 import os
@@ -17,8 +18,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..raw.tabular import (NotANumber, SourceFormatError, col_letter, find_header, norm, read_csv,
-                           row_is_blank, to_number, to_text)
+from ..raw.tabular import (
+    NotANumber,
+    SourceFormatError,
+    col_letter,
+    find_header,
+    norm,
+    read_csv,
+    row_is_blank,
+    to_number,
+    to_text,
+)
 from .catalogue import Catalogue
 from .layout import CSV_FIELDS, META_LABELS, TABLE_FIELDS, body_label
 from .readbook import SKIPPED_SHEETS, read_bounded, xlsx_scan
@@ -26,12 +36,24 @@ from .readbook import SKIPPED_SHEETS, read_bounded, xlsx_scan
 SUFFIXES = (".xlsx", ".xls", ".csv")
 # Bounds on what one return may be: a partner's file is read within them, or rejected as that file's
 # problem, so no file can exhaust the memory or time of a build everyone shares.
-MAX_BYTES = 20 * 2**20            # the template for a large place is under 1 MB
-MAX_FIGURE_GBP = 1e12             # £1 trillion: more than any body spends in England in a year
-MAX_PROBLEMS_LISTED = 50          # a file with thousands of bad lines is named with the first 50
-MAX_LINES = 20_000                # the template of the largest pilot place has under 4,000 lines
-LINE_COLUMNS = ["place_id", "financial_year", "sector", "department", "organisation", "cofog_division",
-                "own_figure_gbp", "funding_source", "note", "return_file", "sheet", "row_number"]
+MAX_BYTES = 20 * 2**20  # the template for a large place is under 1 MB
+MAX_FIGURE_GBP = 1e12  # £1 trillion: more than any body spends in England in a year
+MAX_PROBLEMS_LISTED = 50  # a file with thousands of bad lines is named with the first 50
+MAX_LINES = 20_000  # the template of the largest pilot place has under 4,000 lines
+LINE_COLUMNS = [
+    "place_id",
+    "financial_year",
+    "sector",
+    "department",
+    "organisation",
+    "cofog_division",
+    "own_figure_gbp",
+    "funding_source",
+    "note",
+    "return_file",
+    "sheet",
+    "row_number",
+]
 
 
 @dataclass
@@ -39,9 +61,9 @@ class ReturnFile:
     path: Path
     sha256: str
     lines: list[dict] = field(default_factory=list)
-    cells: dict[tuple[int, str], str] = field(default_factory=dict)   # (line index, field) -> "sheet!E12"
+    cells: dict[tuple[int, str], str] = field(default_factory=dict)  # (line index, field) -> "sheet!E12"
     problems: list[str] = field(default_factory=list)
-    too_large: bool = False   # stopped reading: not validated further
+    too_large: bool = False  # stopped reading: not validated further
 
     @property
     def accepted(self) -> bool:
@@ -49,8 +71,13 @@ class ReturnFile:
 
     def at(self, sheet: str, row, column: str, name: str) -> str:
         """Where a problem is, e.g. "r.xlsx, sheet '003 Academies', row 12, column E (own_figure_gbp)"."""
-        return (f"{self.path.name}" + (f", sheet '{sheet}'" if sheet else "") + f", row {row}"
-                + (f", column {column}" if column else "") + f" ({name})")
+        return (
+            f"{self.path.name}"
+            + (f", sheet '{sheet}'" if sheet else "")
+            + f", row {row}"
+            + (f", column {column}" if column else "")
+            + f" ({name})"
+        )
 
     def where(self, i: int, name: str) -> str:
         """Where a line's field came from (a field above the table has its own row, e.g. B6)."""
@@ -73,30 +100,44 @@ def _add_line(rf: ReturnFile, sheet: str, row_number: int, values: dict, letters
         return
     if len(rf.lines) >= MAX_LINES:
         rf.too_large = True
-        rf.problems.append(f"{rf.path.name}" + (f", sheet '{sheet}'" if sheet else "") + f", row {row_number}: more than "
-                           f"{MAX_LINES:,} lines with a figure, more than a return has; the file is not read further")
+        rf.problems.append(
+            f"{rf.path.name}" + (f", sheet '{sheet}'" if sheet else "") + f", row {row_number}: more than "
+            f"{MAX_LINES:,} lines with a figure, more than a return has; the file is not read further"
+        )
         return
     raw_figure = values.get("own_figure_gbp")
     try:
         figure = to_number(raw_figure)
     except NotANumber:
         figure = None
-        rf.problems.append(f"{rf.at(sheet, row_number, letters['own_figure_gbp'], 'own_figure_gbp')}: "
-                           f"{raw_figure!r} is not a number")
+        rf.problems.append(
+            f"{rf.at(sheet, row_number, letters['own_figure_gbp'], 'own_figure_gbp')}: {raw_figure!r} is not a number"
+        )
     if figure is not None and (not math.isfinite(figure) or abs(figure) > MAX_FIGURE_GBP):
-        rf.problems.append(f"{rf.at(sheet, row_number, letters['own_figure_gbp'], 'own_figure_gbp')}: "
-                           f"{raw_figure!r} is not a plausible figure in pounds (finite, at most £{MAX_FIGURE_GBP:,.0f})")
+        rf.problems.append(
+            f"{rf.at(sheet, row_number, letters['own_figure_gbp'], 'own_figure_gbp')}: "
+            f"{raw_figure!r} is not a plausible figure in pounds (finite, at most £{MAX_FIGURE_GBP:,.0f})"
+        )
         figure = None
     if figure is None and to_text(raw_figure) is None:
         return  # no figure given for this division: the estimate stands
     i = len(rf.lines)
-    rf.lines.append({
-        "place_id": to_text(values.get("place_id")), "financial_year": to_text(values.get("financial_year")),
-        "sector": to_text(values.get("sector")), "department": to_text(values.get("department")),
-        "organisation": to_text(values.get("organisation")), "cofog_division": _division(values.get("cofog_division")),
-        "own_figure_gbp": figure, "funding_source": to_text(values.get("funding_source")) or "",
-        "note": to_text(values.get("note")) or "", "return_file": rf.path.name, "sheet": sheet,
-        "row_number": row_number})
+    rf.lines.append(
+        {
+            "place_id": to_text(values.get("place_id")),
+            "financial_year": to_text(values.get("financial_year")),
+            "sector": to_text(values.get("sector")),
+            "department": to_text(values.get("department")),
+            "organisation": to_text(values.get("organisation")),
+            "cofog_division": _division(values.get("cofog_division")),
+            "own_figure_gbp": figure,
+            "funding_source": to_text(values.get("funding_source")) or "",
+            "note": to_text(values.get("note")) or "",
+            "return_file": rf.path.name,
+            "sheet": sheet,
+            "row_number": row_number,
+        }
+    )
     for name, letter in letters.items():  # a meta field's letter carries its own row (B3)
         rf.cells[(i, name)] = f"{sheet}!{letter}" + ("" if letter[-1].isdigit() else str(row_number))
 
@@ -115,8 +156,10 @@ def _read_body_sheet(rf: ReturnFile, sheet: str, rows: list[list]) -> None:
             meta_cells[META_LABELS[label]] = f"B{r + 1}"
     lacking = [label for label, name in META_LABELS.items() if to_text(meta.get(name)) is None]
     if lacking:
-        rf.problems.append(f"{rf.path.name}, sheet '{sheet}': the cells above the table do not name the "
-                           f"{', '.join(lacking)} (column A label, value in column B)")
+        rf.problems.append(
+            f"{rf.path.name}, sheet '{sheet}': the cells above the table do not name the "
+            f"{', '.join(lacking)} (column A label, value in column B)"
+        )
         return
     letters = {name: col_letter(j) for name, j in header.columns.items()}
     letters.update(meta_cells)
@@ -141,8 +184,9 @@ def _read_csv(rf: ReturnFile) -> None:
         row = rows[r]
         if row_is_blank(row):
             continue
-        _add_line(rf, "", r + 1, {name: row[j] if j < len(row) else None for name, j in header.columns.items()},
-                  letters)
+        _add_line(
+            rf, "", r + 1, {name: row[j] if j < len(row) else None for name, j in header.columns.items()}, letters
+        )
 
 
 def _not_a_file(path: Path) -> str | None:
@@ -176,8 +220,10 @@ def _read_workbook(rf: ReturnFile) -> None:
             return
         for sheet, cells in formulas.items():
             shown = ", ".join(cells[:10]) + (f" and {len(cells) - 10} more" if len(cells) > 10 else "")
-            rf.problems.append(f"{rf.path.name}, sheet '{sheet}', cell(s) {shown}: a formula, not a typed value "
-                               "(its result may be empty or out of date): type the figure or text itself")
+            rf.problems.append(
+                f"{rf.path.name}, sheet '{sheet}', cell(s) {shown}: a formula, not a typed value "
+                "(its result may be empty or out of date): type the figure or text itself"
+            )
     sheets, why = read_bounded(rf.path)
     if why:
         rf.problems.append(f"{rf.path.name}: {why}")
@@ -213,12 +259,24 @@ def reject_duplicates_across_files(results: list["ReturnFile"]) -> None:
     (a resubmitted return should replace the old file, not sit beside it)."""
     seen: dict[tuple, str] = {}
     for rf in sorted((r for r in results if r.accepted), key=lambda r: r.path.name):
-        keys = {(ln["place_id"], ln["financial_year"], ln["sector"], ln["department"], ln["organisation"],
-                 ln["cofog_division"], ln["funding_source"]): i for i, ln in enumerate(rf.lines)}
+        keys = {
+            (
+                ln["place_id"],
+                ln["financial_year"],
+                ln["sector"],
+                ln["department"],
+                ln["organisation"],
+                ln["cofog_division"],
+                ln["funding_source"],
+            ): i
+            for i, ln in enumerate(rf.lines)
+        }
         clashes = [(k, i) for k, i in keys.items() if k in seen]
         for k, i in clashes[:MAX_PROBLEMS_LISTED]:
-            rf.problems.append(f"{rf.where(i, 'cofog_division')}: the same body, division and funding source for "
-                               f"{k[0]} {k[1]} are already in {seen[k]}: remove one of the two files")
+            rf.problems.append(
+                f"{rf.where(i, 'cofog_division')}: the same body, division and funding source for "
+                f"{k[0]} {k[1]} are already in {seen[k]}: remove one of the two files"
+            )
         if not clashes:
             for k in keys:
                 seen[k] = rf.path.name
@@ -240,9 +298,11 @@ def validate(rf: ReturnFile, catalogue: Catalogue) -> ReturnFile:
 
     df = pd.DataFrame(rf.lines, columns=LINE_COLUMNS)
     df.insert(0, "line_id", range(len(df)))
-    df["body_key"] = [f"{y}|{s}|{d}|{o}" for y, s, d, o in
-                      zip(df.financial_year, df.sector, df.department, df.organisation)]
-    df["funding_key"] = [f"{y}|{f}" if f else "" for y, f in zip(df.financial_year, df.funding_source)]
+    df["body_key"] = [
+        f"{y}|{s}|{d}|{o}"
+        for y, s, d, o in zip(df.financial_year, df.sector, df.department, df.organisation, strict=False)
+    ]
+    df["funding_key"] = [f"{y}|{f}" if f else "" for y, f in zip(df.financial_year, df.funding_source, strict=False)]
     known_funders = {f"{y}|{body_label(s, d, o)}" for y, s, d, o in catalogue.bodies} | {""}  # "": own resources
     outcome = run_suite(returns_suite, (catalogue, known_funders), df, index_column="line_id")
     for result in outcome.raw["results"]:
@@ -268,16 +328,24 @@ def _check_regional_figures(rf: ReturnFile, catalogue: Catalogue) -> None:
     for i, ln in enumerate(rf.lines):
         if ln["sector"] not in ("CG", "PC") or ln["own_figure_gbp"] is None:
             continue
-        key = (ln["place_id"], ln["financial_year"], ln["sector"], ln["department"], ln["organisation"],
-               ln["cofog_division"])
+        key = (
+            ln["place_id"],
+            ln["financial_year"],
+            ln["sector"],
+            ln["department"],
+            ln["organisation"],
+            ln["cofog_division"],
+        )
         total, first = totals.get(key, (0.0, i))
         totals[key] = (total + ln["own_figure_gbp"], first)
     for key, (figure, i) in totals.items():
         regional = catalogue.regional.get(key)
         if regional is not None and figure > regional + 1:
-            rf.problems.append(f"{rf.where(i, 'own_figure_gbp')}: £{figure:,.0f} is more than the body's whole published "
-                               f"figure for the region (£{regional:,.0f}, CRA, division {key[5]}, {key[1]}): check the "
-                               "figure, or the body and division it is given under")
+            rf.problems.append(
+                f"{rf.where(i, 'own_figure_gbp')}: £{figure:,.0f} is more than the body's whole published "
+                f"figure for the region (£{regional:,.0f}, CRA, division {key[5]}, {key[1]}): check the "
+                "figure, or the body and division it is given under"
+            )
 
 
 def return_files(folder: Path | None) -> list[Path]:

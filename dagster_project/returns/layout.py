@@ -4,24 +4,44 @@ A return is either the template workbook (one sheet per body: the body named in 
 table with one line per COFOG division) or a CSV with one line per body and division and the
 columns of ``CSV_COLUMNS``. Both are read into the same long lines.
 """
+
 from ..raw.tabular import Field
 
 TITLE = "Total Place local spend return"
 OWN = ""  # an empty funding source: the body's own resources (not funded by another counted body)
 
 COFOG_DIVISIONS = {
-    "01": "General public services", "02": "Defence", "03": "Public order and safety", "04": "Economic affairs",
-    "05": "Environmental protection", "06": "Housing and community amenities", "07": "Health",
-    "08": "Recreation, culture and religion", "09": "Education", "10": "Social protection",
+    "01": "General public services",
+    "02": "Defence",
+    "03": "Public order and safety",
+    "04": "Economic affairs",
+    "05": "Environmental protection",
+    "06": "Housing and community amenities",
+    "07": "Health",
+    "08": "Recreation, culture and religion",
+    "09": "Education",
+    "10": "Social protection",
 }
 
 # (header aliases accept spaces or underscores: the CSV layout uses the CSV_COLUMNS names)
 # labels in column A above the table of a body sheet, and the field each one fills
-META_LABELS = {"place": "place_id", "financial year": "financial_year", "sector": "sector",
-               "department": "department", "body": "organisation"}
+META_LABELS = {
+    "place": "place_id",
+    "financial year": "financial_year",
+    "sector": "sector",
+    "department": "department",
+    "body": "organisation",
+}
 
-TABLE_HEADERS = ["COFOG division", "Function", "Current estimate (£)", "Estimate method", "Your figure (£)",
-                 "Funding source", "Note"]
+TABLE_HEADERS = [
+    "COFOG division",
+    "Function",
+    "Current estimate (£)",
+    "Estimate method",
+    "Your figure (£)",
+    "Funding source",
+    "Note",
+]
 TABLE_FIELDS = [
     Field("cofog_division", (r"^cofog[ _]division", r"^cofog")),
     Field("own_figure_gbp", (r"^your[ _]figure", r"own[ _]figure")),
@@ -29,8 +49,17 @@ TABLE_FIELDS = [
     Field("note", (r"^note",), required=False),
 ]
 
-CSV_COLUMNS = ["place_id", "financial_year", "sector", "department", "body", "cofog_division", "own_figure_gbp",
-               "funding_source", "note"]
+CSV_COLUMNS = [
+    "place_id",
+    "financial_year",
+    "sector",
+    "department",
+    "body",
+    "cofog_division",
+    "own_figure_gbp",
+    "funding_source",
+    "note",
+]
 CSV_FIELDS = [
     Field("place_id", (r"^place",)),
     Field("financial_year", (r"^financial[ _]year", r"^year")),

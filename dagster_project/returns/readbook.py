@@ -6,6 +6,7 @@ whole process) or time. So the workbook is read in a separate process with its a
 wall time bounded; whatever goes wrong there is that file's problem, said in words, and the build
 goes on. This module imports only what the child needs, so starting it costs a fraction of a second.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,8 @@ import resource
 import zipfile
 from pathlib import Path
 
-MEMORY_BUDGET = 2 * 2**30     # bytes of address space the reading process may use
-TIME_BUDGET = 60              # seconds
+MEMORY_BUDGET = 2 * 2**30  # bytes of address space the reading process may use
+TIME_BUDGET = 60  # seconds
 MAX_SHEET_ROWS = 5_000
 MAX_SHEET_COLUMNS = 100
 SKIPPED_SHEETS = ("instructions", "index", "lists")
@@ -40,7 +41,9 @@ def _sheet_members(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its XML member in an xlsx."""
     names = z.namelist()
     book = z.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace") if "xl/_rels/workbook.xml.rels" in names else ""
+    rels = (
+        z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace") if "xl/_rels/workbook.xml.rels" in names else ""
+    )
     targets = {}
     for tag in re.findall(r"<Relationship\b[^>]*>", rels):
         rid, target = re.search(r'Id="([^"]+)"', tag), re.search(r'Target="([^"]+)"', tag)
@@ -66,11 +69,16 @@ def xlsx_scan(path: Path) -> tuple[dict[str, list[str]], list[str]]:
             for col, row in CELL.findall(xml):
                 rows, cols = max(rows, int(row)), max(cols, _col_number(col))
             if rows > MAX_SHEET_ROWS or cols > MAX_SHEET_COLUMNS:
-                problems.append(f"{path.name}, sheet '{name}': its cells reach row {rows:,} and column {_col_letters(cols)}, "
-                                f"beyond the {MAX_SHEET_ROWS:,} rows and {MAX_SHEET_COLUMNS} columns a return sheet may have")
+                problems.append(
+                    f"{path.name}, sheet '{name}': its cells reach row {rows:,} and column {_col_letters(cols)}, "
+                    f"beyond the {MAX_SHEET_ROWS:,} rows and {MAX_SHEET_COLUMNS} columns a return sheet may have"
+                )
             if name.strip().lower() in SKIPPED_SHEETS:
                 continue
-            cells = [m.decode() for m in re.findall(rb'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).){0,200}?<f[\s>/]', xml, flags=re.S)]
+            cells = [
+                m.decode()
+                for m in re.findall(rb'<c r="([A-Z]+\d+)"[^>]*>(?:(?!</c>).){0,200}?<f[\s>/]', xml, flags=re.S)
+            ]
             if cells:
                 formulas[name] = cells
     return formulas, problems
@@ -91,7 +99,7 @@ def main(path: str) -> int:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BUDGET, MEMORY_BUDGET))
     try:
         payload = ("ok", _read(path))
-    except BaseException as exc:  # noqa: BLE001 - anything the reader raises is the file's problem
+    except BaseException as exc:
         payload = ("error", f"{type(exc).__name__}: {exc}")
     sys.stdout.buffer.write(pickle.dumps(payload))
     return 0
@@ -104,13 +112,18 @@ def read_bounded(path: Path) -> tuple[dict[str, list[list]] | None, str | None]:
     import sys
 
     try:
-        proc = subprocess.run([sys.executable, "-m", "dagster_project.returns.readbook", str(path)],
-                              capture_output=True, timeout=TIME_BUDGET)
+        proc = subprocess.run(
+            [sys.executable, "-m", "dagster_project.returns.readbook", str(path)],
+            capture_output=True,
+            timeout=TIME_BUDGET,
+        )
     except subprocess.TimeoutExpired:
         return None, f"could not be read within {TIME_BUDGET} s"
     if proc.returncode != 0 or not proc.stdout:
-        return None, (f"could not be read within {MEMORY_BUDGET // 2**30} GB of memory and {TIME_BUDGET} s (the "
-                      f"reader stopped with exit code {proc.returncode})")
+        return None, (
+            f"could not be read within {MEMORY_BUDGET // 2**30} GB of memory and {TIME_BUDGET} s (the "
+            f"reader stopped with exit code {proc.returncode})"
+        )
     status, payload = pickle.loads(proc.stdout)
     return (payload, None) if status == "ok" else (None, f"cannot be read as a workbook ({payload})")
 

@@ -6,6 +6,7 @@ current estimate by COFOG division and its method. Partners fill "Your figure (�
 and "Note"; the workbook's validation keeps figures numeric and non-negative and COFOG codes and
 funding sources to the lists.
 """
+
 import re
 from pathlib import Path
 
@@ -24,20 +25,25 @@ def _sheet_name(i: int, organisation: str, used: set[str]) -> str:
     name = re.sub(r"\s+", " ", f"{i:03d} " + re.sub(r"[\[\]:*?/\\']", " ", organisation)).strip()
     if len(name) > 31:
         cut = name[:30]
-        name = (cut[:cut.rfind(" ")] if cut.rfind(" ") > 4 else cut).rstrip(" ,-") + "\u2026"
+        name = (cut[: cut.rfind(" ")] if cut.rfind(" ") > 4 else cut).rstrip(" ,-") + "\u2026"
     used.add(name)
     return name
 
 
-NEGATIVE_NOTE = ("A negative estimate is this place's share of a negative published figure (CRA records some "
-                 "receipts, asset sales and accounting adjustments as negative spending) or money taken off this body "
-                 "because a partner said it funded another counted body. Your own figure is what you spent: 0 or more.")
+NEGATIVE_NOTE = (
+    "A negative estimate is this place's share of a negative published figure (CRA records some "
+    "receipts, asset sales and accounting adjustments as negative spending) or money taken off this body "
+    "because a partner said it funded another counted body. Your own figure is what you spent: 0 or more."
+)
 
 
-def body_estimates(warehouse: Path, place_id: str, year: str) -> dict[tuple[str, str, str], dict[str, tuple[float, str]]]:
+def body_estimates(
+    warehouse: Path, place_id: str, year: str
+) -> dict[tuple[str, str, str], dict[str, tuple[float, str]]]:
     """(sector, department, organisation) -> {COFOG division: (current estimate £, method)} for the place-year."""
     with connect(warehouse, read_only=True) as con:
-        rows = con.execute("""
+        rows = con.execute(
+            """
             SELECT sector, department, organisation, cofog_division, sum(amount_gbp) AS amount_gbp,
                    string_agg(DISTINCT CASE WHEN method = 'apportioned_indicator'
                                             THEN method || ' (' || indicator_id || ')' ELSE method END, ', '
@@ -47,7 +53,9 @@ def body_estimates(warehouse: Path, place_id: str, year: str) -> dict[tuple[str,
             WHERE place_id = ? AND financial_year = ? AND method <> 'transfer_removed'
             GROUP BY ALL
             HAVING abs(sum(amount_gbp)) >= 0.5
-            ORDER BY sector, department, organisation, cofog_division""", [place_id, year]).fetchall()
+            ORDER BY sector, department, organisation, cofog_division""",
+            [place_id, year],
+        ).fetchall()
     bodies: dict[tuple[str, str, str], dict[str, tuple[float, str]]] = {}
     for sector, dept, org, div, amount, method in rows:
         bodies.setdefault((sector, dept, org), {})[div] = (amount, method)
@@ -55,8 +63,8 @@ def body_estimates(warehouse: Path, place_id: str, year: str) -> dict[tuple[str,
 
 
 def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[Path, int]:
-    count = get_count(warehouse, place, year, "sector")   # checks place and year, with close matches
-    year = count.financial_year   # as the user wrote it: 2016/17, 16-17...
+    count = get_count(warehouse, place, year, "sector")  # checks place and year, with close matches
+    year = count.financial_year  # as the user wrote it: 2016/17, 16-17...
     bodies = body_estimates(warehouse, count.place_id, year)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(out))
@@ -76,25 +84,48 @@ def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[P
         (TITLE, title),
         (f"Place: {count.place_name} ({count.place_id})    Financial year: {year}", bold),
         ("", None),
-        ("What this is. The Total Place count first asks each body that spends public money in the place for its own "
-         "figure, and uses shares of national or regional totals by population only where no figure is given. Each "
-         "of the following sheets is one body with identifiable spending counted in this place this year, with the "
-         "count's current estimate by COFOG function and the method behind it.", wrap),
-        ("What to fill. On your body's sheet, for each function where you know what you spent in the place this "
-         "year, type the figure in pounds in 'Your figure (£)' (the yellow cells). Leave it empty where you do not "
-         "know: the estimate then stands. Figures are spending, so they are not negative.", wrap),
-        ("Funding source. If some of that money came to you from another body in the count (for example a grant "
-         "from a department), put it on its own line with that body chosen in 'Funding source' (use one of the "
-         "spare lines under the ten functions for the rest). The money is then counted once, at your body, and "
-         "taken off the funder. Leave it empty for your own resources.", wrap),
-        ("Return. Save the workbook (keep the sheet layout, the names above each table and the column headings) and "
-         "send it back; it is read from the folder TOTALPLACE_RETURNS at the next build. A file with a problem (a code "
-         "that does not exist, a negative amount, a line given twice) is rejected whole with every problem listed.", wrap),
+        (
+            "What this is. The Total Place count first asks each body that spends public money in the place for its "
+            "own "
+            "figure, and uses shares of national or regional totals by population only where no figure is given. "
+            "Each "
+            "of the following sheets is one body with identifiable spending counted in this place this year, with "
+            "the "
+            "count's current estimate by COFOG function and the method behind it.",
+            wrap,
+        ),
+        (
+            "What to fill. On your body's sheet, for each function where you know what you spent in the place this "
+            "year, type the figure in pounds in 'Your figure (£)' (the yellow cells). Leave it empty where you do "
+            "not "
+            "know: the estimate then stands. Figures are spending, so they are not negative.",
+            wrap,
+        ),
+        (
+            "Funding source. If some of that money came to you from another body in the count (for example a grant "
+            "from a department), put it on its own line with that body chosen in 'Funding source' (use one of the "
+            "spare lines under the ten functions for the rest). The money is then counted once, at your body, and "
+            "taken off the funder. Leave it empty for your own resources.",
+            wrap,
+        ),
+        (
+            "Return. Save the workbook (keep the sheet layout, the names above each table and the column headings) "
+            "and "
+            "send it back; it is read from the folder TOTALPLACE_RETURNS at the next build. A file with a problem (a "
+            "code "
+            "that does not exist, a negative amount, a line given twice) is rejected whole with every problem "
+            "listed.",
+            wrap,
+        ),
         ("Negative estimates. " + NEGATIVE_NOTE, wrap),
         ("", None),
-        (f"{len(bodies)} bodies, {sum(len(v) for v in bodies.values())} estimated lines. The Index sheet lists every "
-         "body with its full name and a link to its sheet; COFOG divisions and the funding bodies are on the Lists sheet.",
-         None),
+        (
+            f"{len(bodies)} bodies, {sum(len(v) for v in bodies.values())} estimated lines. The Index sheet lists "
+            f"every "
+            "body with its full name and a link to its sheet; COFOG divisions and the funding bodies are on the "
+            "Lists sheet.",
+            None,
+        ),
     ]
     for r, (t, fmt) in enumerate(text):
         info.write(r, 0, t, fmt) if fmt else info.write(r, 0, t)
@@ -129,8 +160,16 @@ def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[P
             index.write_string(i, 5, f"negative estimate in division(s) {', '.join(negative)}: see the body's sheet")
         ws = wb.add_worksheet(sheet_name)
         ws.write(0, 0, TITLE, title)
-        for r, (label, value) in enumerate([("Place", count.place_id), ("Financial year", year), ("Sector", sector),
-                                            ("Department", dept), ("Body", org)], start=1):
+        for r, (label, value) in enumerate(
+            [
+                ("Place", count.place_id),
+                ("Financial year", year),
+                ("Sector", sector),
+                ("Department", dept),
+                ("Body", org),
+            ],
+            start=1,
+        ):
             ws.write_string(r, 0, label, bold)
             ws.write_string(r, 1, value)
         ws.write_string(1, 2, count.place_name)
@@ -152,15 +191,43 @@ def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[P
         for r in range(hr + 1 + len(COFOG_DIVISIONS), last + 1):
             for c in (0, 4, 5, 6):
                 ws.write_blank(r, c, None, entry if c == 4 else entry_text)
-        ws.data_validation(first, 0, last, 0, {
-            "validate": "list", "source": division_list, "error_title": "COFOG division",
-            "error_message": "Choose a COFOG division 01 to 10 from the list."})
-        ws.data_validation(first, 4, last, 4, {
-            "validate": "decimal", "criteria": ">=", "value": 0, "error_title": "Your figure",
-            "error_message": "A figure in pounds, 0 or more (leave empty where you do not know)."})
-        ws.data_validation(first, 5, last, 5, {
-            "validate": "list", "source": funder_list, "error_title": "Funding source",
-            "error_message": "Choose the funding body from the list, or leave empty for your own resources."})
+        ws.data_validation(
+            first,
+            0,
+            last,
+            0,
+            {
+                "validate": "list",
+                "source": division_list,
+                "error_title": "COFOG division",
+                "error_message": "Choose a COFOG division 01 to 10 from the list.",
+            },
+        )
+        ws.data_validation(
+            first,
+            4,
+            last,
+            4,
+            {
+                "validate": "decimal",
+                "criteria": ">=",
+                "value": 0,
+                "error_title": "Your figure",
+                "error_message": "A figure in pounds, 0 or more (leave empty where you do not know).",
+            },
+        )
+        ws.data_validation(
+            first,
+            5,
+            last,
+            5,
+            {
+                "validate": "list",
+                "source": funder_list,
+                "error_title": "Funding source",
+                "error_message": "Choose the funding body from the list, or leave empty for your own resources.",
+            },
+        )
         ws.set_column(0, 0, 16)
         ws.set_column(1, 1, 32)
         ws.set_column(2, 2, 20)

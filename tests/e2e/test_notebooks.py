@@ -1,16 +1,15 @@
 """The analysts' notebooks run top to bottom on the real warehouse, for more than one place and year."""
+
 from __future__ import annotations
 
-import json
-import re
 import os
+import re
 from pathlib import Path
 
 import duckdb
 import nbclient
 import nbformat
 import pytest
-
 from conftest import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -21,7 +20,9 @@ def execute(path: Path, env: dict[str, str]) -> nbformat.NotebookNode:
     os.environ.update(env)  # the kernel inherits the parameters from the environment
     try:
         nb = nbformat.read(path, as_version=4)
-        nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+        nbclient.NotebookClient(
+            nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        ).execute()
         return nb
     finally:
         for k, v in old.items():
@@ -44,8 +45,10 @@ def year_axes(chart: dict) -> list[tuple[str, list[str]]]:
 @pytest.mark.parametrize("place,year", [("E09000012", "2016-17"), ("tp_kent", "2008-09")])
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_and_draws(built_warehouse, path, place, year):
-    nb = execute(path, {"TOTALPLACE_PLACE": place, "TOTALPLACE_YEAR": year,
-                        "TOTALPLACE_WAREHOUSE": str(built_warehouse["warehouse"])})
+    nb = execute(
+        path,
+        {"TOTALPLACE_PLACE": place, "TOTALPLACE_YEAR": year, "TOTALPLACE_WAREHOUSE": str(built_warehouse["warehouse"])},
+    )
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
     charts = [o["data"] for o in outputs if "application/vnd.plotly.v1+json" in o.get("data", {})]
@@ -53,16 +56,19 @@ def test_notebook_runs_and_draws(built_warehouse, path, place, year):
     # every chart also carries an HTML copy (plotly.js embedded), so it survives export to HTML
     assert all("text/html" in c and "Plotly.newPlot" in c["text/html"] for c in charts)
     con = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True)
-    all_years = [y for (y,) in con.execute("SELECT DISTINCT financial_year FROM marts.place_totals ORDER BY 1").fetchall()]
+    all_years = [
+        y for (y,) in con.execute("SELECT DISTINCT financial_year FROM marts.place_totals ORDER BY 1").fetchall()
+    ]
     con.close()
     axes = [a for c in charts for a in year_axes(c)]
     if path.name in ("03_trend.ipynb", "05_reconciliation.ipynb"):
         assert axes == [("category", all_years)], f"{path.name}: every year, as a category, on the x axis"
-    assert all(kind == "category" for kind, _ in axes)   # never a date axis
+    assert all(kind == "category" for kind, _ in axes)  # never a date axis
     if path.name == "01_place_count.ipynb":
         con = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True)
-        total = con.execute("SELECT total_gbp FROM marts.place_totals WHERE place_id = ? AND financial_year = ?",
-                            [place, year]).fetchone()[0]
+        total = con.execute(
+            "SELECT total_gbp FROM marts.place_totals WHERE place_id = ? AND financial_year = ?", [place, year]
+        ).fetchone()[0]
         con.close()
         text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
         assert f"£{total / 1e6:,.1f} million" in text

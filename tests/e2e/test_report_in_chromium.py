@@ -1,4 +1,5 @@
 """`totalplace report` renders offline in headless Chromium: the charts draw and the page is not blank."""
+
 from __future__ import annotations
 
 import re
@@ -7,13 +8,21 @@ import subprocess
 
 import duckdb
 import pytest
+from conftest import run_cli
 from PIL import Image
 
-from conftest import run_cli
-
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--hide-scrollbars", "--virtual-time-budget=8000"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--virtual-time-budget=8000",
+]
 
 
 def chromium() -> str:
@@ -30,9 +39,14 @@ def test_report_renders_offline_with_its_charts(built_warehouse, tmp_path):
     page = out.read_text(encoding="utf-8")
     # self-contained, opens offline: no script, stylesheet or image is fetched from anywhere
     assert not re.search(r"<(script|img|iframe)[^>]+src=", page) and not re.search(r"<link[^>]+href=", page)
-    total, pop_only = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True).execute(
-        "SELECT total_gbp, population_only_total_gbp FROM marts.place_totals WHERE place_id = 'E09000012' "
-        "AND financial_year = '2016-17'").fetchone()
+    total, pop_only = (
+        duckdb.connect(str(built_warehouse["warehouse"]), read_only=True)
+        .execute(
+            "SELECT total_gbp, population_only_total_gbp FROM marts.place_totals WHERE place_id = 'E09000012' "
+            "AND financial_year = '2016-17'"
+        )
+        .fetchone()
+    )
     assert f"£{total / 1e6:,.1f} million" in page and "Method and sources" in page
     # the indicators' effect is on the page: the population-only total and the streams they moved
     assert f"by population only: £{pop_only / 1e6:,.1f}m" in page and 'id="sensitivity"' in page
@@ -40,18 +54,36 @@ def test_report_renders_offline_with_its_charts(built_warehouse, tmp_path):
     # one colour per sector: the donut and the Sankey give central government the same colour
     assert page.count('"#1f6f8b"') >= 2 and page.count('"#c2681d"') >= 2
     # when and from what the warehouse was built
-    built_at, commit = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True).execute(
-        "SELECT built_at, commit FROM quality.build_info").fetchone()
+    built_at, commit = (
+        duckdb.connect(str(built_warehouse["warehouse"]), read_only=True)
+        .execute("SELECT built_at, commit FROM quality.build_info")
+        .fetchone()
+    )
     assert f"Warehouse built {built_at:%Y-%m-%d %H:%M} UTC from commit <code>{commit}</code>" in page
-    dom = subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile1'}", "--dump-dom",
-                          out.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    dom = subprocess.run(
+        [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile1'}", "--dump-dom", out.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     for chart in ("chart-cofog", "chart-sector", "chart-trend", "chart-sankey"):
         assert f'id="{chart}"' in dom
     assert dom.count('class="main-svg"') >= 4  # plotly drew an SVG for every chart
     assert 'class="sankey"' in dom and 'class="trace bars"' in dom
     png = tmp_path / "report.png"
-    subprocess.run([chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile2'}", "--window-size=1200,2600",
-                    f"--screenshot={png}", out.as_uri()], capture_output=True, text=True, timeout=120)
+    subprocess.run(
+        [
+            chromium(),
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile2'}",
+            "--window-size=1200,2600",
+            f"--screenshot={png}",
+            out.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     img = Image.open(png).convert("RGB")
     colours = img.resize((300, 650)).getcolors(maxcolors=1_000_000)
     assert img.size == (1200, 2600) and len(colours) > 200  # a drawn page, not a blank one
@@ -60,6 +92,8 @@ def test_report_renders_offline_with_its_charts(built_warehouse, tmp_path):
 
 
 def test_report_unknown_place_is_a_clear_error(built_warehouse, tmp_path):
-    proc = run_cli(["report", "--place", "tp_kentt", "--year", "2016-17", "--out", str(tmp_path / "x.html")],
-                   built_warehouse["env"])
+    proc = run_cli(
+        ["report", "--place", "tp_kentt", "--year", "2016-17", "--out", str(tmp_path / "x.html")],
+        built_warehouse["env"],
+    )
     assert proc.returncode == 2 and "unknown place 'tp_kentt'" in proc.stderr and "tp_kent" in proc.stderr

@@ -1,4 +1,5 @@
 """A small client of the Dagster webserver's GraphQL API: what the UI's buttons send."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,9 @@ class DagsterUI:
         return [n["assetKey"]["path"] for n in data["assetNodes"] if n["isMaterializable"]]
 
     def launch_backfill_of_everything(self) -> str:
-        """"Materialize all" -> every partition -> "Launch backfill", as the UI sends it."""
-        data = self.query("""
+        """ "Materialize all" -> every partition -> "Launch backfill", as the UI sends it."""
+        data = self.query(
+            """
             mutation Launch($params: LaunchBackfillParams!) {
               launchPartitionBackfill(backfillParams: $params) {
                 __typename
@@ -49,29 +51,37 @@ class DagsterUI:
                 ... on InvalidSubsetError { message }
                 ... on UnauthorizedError { message }
               }
-            }""", {"params": {"assetSelection": [{"path": p} for p in self.asset_keys()], "allPartitions": True}})
+            }""",
+            {"params": {"assetSelection": [{"path": p} for p in self.asset_keys()], "allPartitions": True}},
+        )
         out = data["launchPartitionBackfill"]
         if out["__typename"] != "LaunchBackfillSuccess":
             raise RuntimeError(f"backfill not launched: {out}")
         return out["backfillId"]
 
     def backfill(self, backfill_id: str) -> dict:
-        data = self.query("""
+        data = self.query(
+            """
             query Backfill($id: String!) {
               partitionBackfillOrError(backfillId: $id) {
                 __typename
                 ... on PartitionBackfill { id status error { message } }
               }
-            }""", {"id": backfill_id})
+            }""",
+            {"id": backfill_id},
+        )
         return data["partitionBackfillOrError"]
 
     def runs_of_backfill(self, backfill_id: str) -> list[dict]:
-        data = self.query("""
+        data = self.query(
+            """
             query Runs($tag: String!) {
               runsOrError(filter: {tags: [{key: "dagster/backfill", value: $tag}]}) {
                 ... on Runs { results { runId status tags { key value } } }
               }
-            }""", {"tag": backfill_id})
+            }""",
+            {"tag": backfill_id},
+        )
         return data["runsOrError"]["results"]
 
     def wait_for_backfill(self, backfill_id: str, timeout: float = 900) -> dict:

@@ -1,6 +1,7 @@
 """One build path, seen from the data engineer's side: the Dagster UI's "Materialize all" backfill over
 every year, the dagster CLI, and `totalplace build` run the same job on the project's instance and
 publish the same gated warehouse."""
+
 from __future__ import annotations
 
 import os
@@ -14,11 +15,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-
-from conftest import PLACE_YEARS, ROOT, published_copy, run_cli
+from conftest import PLACE_YEARS, ROOT, published_copy
 
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from ui_client import DagsterUI  # noqa: E402
+from ui_client import DagsterUI
 
 FCT = dg.AssetKey(["marts", "fct_place_spend"])
 PUBLISH = dg.AssetKey(["publish", "warehouse"])
@@ -47,8 +47,9 @@ def _instance(home: Path) -> dg.DagsterInstance:
 def _with_home(env: dict[str, str]) -> dict[str, str]:
     """The environment, its DAGSTER_HOME created as `make dagster` or `totalplace build` would."""
     env = _env(**env)
-    subprocess.run([sys.executable, "-m", "dagster_project.instance"], env=env, check=True, cwd=ROOT,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "dagster_project.instance"], env=env, check=True, cwd=ROOT, capture_output=True
+    )
     return env
 
 
@@ -70,13 +71,21 @@ def test_totalplace_build_is_recorded_in_the_project_instance(built_warehouse):
         run = instance.get_run_by_id(run_id)
         assert run.job_name == "build_warehouse" and run.status == dg.DagsterRunStatus.SUCCESS
         assert run.tags["totalplace/started_by"] == "totalplace build"
-        checks = {(e.asset_key, e.check_name): e for e in (
-            r.event_log_entry.dagster_event.event_specific_data for r in instance.get_records_for_run(
-                run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records)}
+        checks = {
+            (e.asset_key, e.check_name): e
+            for e in (
+                r.event_log_entry.dagster_event.event_specific_data
+                for r in instance.get_records_for_run(
+                    run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+                ).records
+            )
+        }
         assert checks[(FCT, "marts_gate")].passed and checks[(FCT, "not_null_fct_place_spend_method")].passed
         assert len(checks) >= 250 and all(e.passed for e in checks.values())
         for year in financial_years():
-            got = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=FCT, asset_partitions=[year]), limit=1)
+            got = instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=FCT, asset_partitions=[year]), limit=1
+            )
             assert got.records, f"no materialisation of marts/fct_place_spend for {year}"
         published = instance.get_latest_materialization_event(PUBLISH)
         assert published is not None
@@ -86,13 +95,31 @@ def test_totalplace_build_is_recorded_in_the_project_instance(built_warehouse):
 
 
 def test_materialising_one_mart_on_an_empty_project_says_what_to_build_first(tmp_path, mirror):
-    env = _env(TOTALPLACE_MIRROR=str(mirror), TOTALPLACE_DATA=str(tmp_path / "data"),
-               TOTALPLACE_WAREHOUSE=str(tmp_path / "warehouse" / "totalplace.duckdb"),
-               DAGSTER_HOME=str(tmp_path / "dagster_home"))
+    env = _env(
+        TOTALPLACE_MIRROR=str(mirror),
+        TOTALPLACE_DATA=str(tmp_path / "data"),
+        TOTALPLACE_WAREHOUSE=str(tmp_path / "warehouse" / "totalplace.duckdb"),
+        DAGSTER_HOME=str(tmp_path / "dagster_home"),
+    )
     subprocess.run([sys.executable, "-m", "dagster_project.instance"], env=env, check=True, cwd=ROOT)
-    proc = subprocess.run([_bin("dagster"), "asset", "materialize", "-m", "dagster_project.definitions",
-                           "--select", "marts/fct_place_spend", "--partition", "2016-17"],
-                          env=env, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    proc = subprocess.run(
+        [
+            _bin("dagster"),
+            "asset",
+            "materialize",
+            "-m",
+            "dagster_project.definitions",
+            "--select",
+            "marts/fct_place_spend",
+            "--partition",
+            "2016-17",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert f"nothing is published yet at {tmp_path / 'warehouse' / 'totalplace.duckdb'}" in out
@@ -104,9 +131,24 @@ def test_materialising_one_mart_on_an_empty_project_says_what_to_build_first(tmp
 def test_a_run_without_the_publish_step_changes_nothing_and_says_so(built_warehouse, tmp_path):
     published, env = published_copy(built_warehouse, tmp_path)
     before = published.read_bytes()
-    proc = subprocess.run([_bin("dagster"), "asset", "materialize", "-m", "dagster_project.definitions",
-                           "--select", "raw/cofog", "--partition", "2016-17"],
-                          env=_with_home(env), capture_output=True, text=True, cwd=ROOT, timeout=300)
+    proc = subprocess.run(
+        [
+            _bin("dagster"),
+            "asset",
+            "materialize",
+            "-m",
+            "dagster_project.definitions",
+            "--select",
+            "raw/cofog",
+            "--partition",
+            "2016-17",
+        ],
+        env=_with_home(env),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
     assert "nothing was published: this run did not select publish/warehouse" in out
@@ -120,14 +162,35 @@ def test_a_dagster_run_started_during_a_build_waits_for_it_then_publishes(built_
     published, env = published_copy(built_warehouse, tmp_path)
     expected = _hackney(built_warehouse["warehouse"])
     lock = published.parent / ".totalplace.build.lock"
-    first = subprocess.Popen([_bin("totalplace"), "build", "--year", "2016-17"], env=_env(**env), cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [_bin("totalplace"), "build", "--year", "2016-17"],
+        env=_env(**env),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 120
     while time.time() < deadline and not (lock.exists() and lock.read_text().strip()):
         time.sleep(0.2)
-    second = subprocess.run([_bin("dagster"), "asset", "materialize", "-m", "dagster_project.definitions",
-                             "--select", "raw/revenue_outturn_rs*", "--partition", "2016-17"],
-                            env=_with_home(env), capture_output=True, text=True, cwd=ROOT, timeout=900)
+    second = subprocess.run(
+        [
+            _bin("dagster"),
+            "asset",
+            "materialize",
+            "-m",
+            "dagster_project.definitions",
+            "--select",
+            "raw/revenue_outturn_rs*",
+            "--partition",
+            "2016-17",
+        ],
+        env=_with_home(env),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+    )
     out1, err1 = first.communicate(timeout=900)
     out2 = second.stdout + second.stderr
     assert first.returncode == 0 and "build OK" in out1, err1[-3000:]
@@ -142,26 +205,39 @@ def test_a_dagster_run_started_during_a_build_waits_for_it_then_publishes(built_
 def dagster_ui(tmp_path, mirror, built_warehouse):
     """`dagster dev` (webserver and daemon) on 127.0.0.1 against a temporary project home."""
     home = tmp_path / "dagster_home"
-    subprocess.run([sys.executable, "-m", "dagster_project.instance"], env=_env(DAGSTER_HOME=str(home)), check=True,
-                   cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "dagster_project.instance"],
+        env=_env(DAGSTER_HOME=str(home)),
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
     port = _free_port()
-    env = _env(TOTALPLACE_MIRROR=str(mirror), TOTALPLACE_DATA=str(tmp_path / "data"),
-               TOTALPLACE_WAREHOUSE=str(tmp_path / "warehouse" / "totalplace.duckdb"), DAGSTER_HOME=str(home))
-    log = open(tmp_path / "dagster_dev.log", "w")
-    proc = subprocess.Popen([_bin("dagster"), "dev", "-m", "dagster_project.definitions", "-h", "127.0.0.1",
-                             "-p", str(port)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    ui = DagsterUI(f"http://127.0.0.1:{port}")
-    try:
-        ui.wait_until_up()
-        yield ui, home, Path(env["TOTALPLACE_WAREHOUSE"]), tmp_path / "dagster_dev.log"
-    finally:
-        os.killpg(proc.pid, 15)
+    env = _env(
+        TOTALPLACE_MIRROR=str(mirror),
+        TOTALPLACE_DATA=str(tmp_path / "data"),
+        TOTALPLACE_WAREHOUSE=str(tmp_path / "warehouse" / "totalplace.duckdb"),
+        DAGSTER_HOME=str(home),
+    )
+    with open(tmp_path / "dagster_dev.log", "w") as log:
+        proc = subprocess.Popen(
+            [_bin("dagster"), "dev", "-m", "dagster_project.definitions", "-h", "127.0.0.1", "-p", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        ui = DagsterUI(f"http://127.0.0.1:{port}")
         try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-        log.close()
+            ui.wait_until_up()
+            yield ui, home, Path(env["TOTALPLACE_WAREHOUSE"]), tmp_path / "dagster_dev.log"
+        finally:
+            os.killpg(proc.pid, 15)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, 9)
 
 
 def test_materialize_all_from_the_ui_over_every_year_builds_and_publishes(dagster_ui, built_warehouse):
@@ -172,9 +248,13 @@ def test_materialize_all_from_the_ui_over_every_year_builds_and_publishes(dagste
     assert done["status"] == "COMPLETED_SUCCESS", (done, log.read_text()[-3000:])
     assert runs and all(r["status"] == "SUCCESS" for r in runs), runs
     with _instance(home) as instance:
-        evaluations = [r.event_log_entry.dagster_event.event_specific_data
-                       for run in runs for r in instance.get_records_for_run(
-                           run["runId"], of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records]
+        evaluations = [
+            r.event_log_entry.dagster_event.event_specific_data
+            for run in runs
+            for r in instance.get_records_for_run(
+                run["runId"], of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+            ).records
+        ]
         assert len(evaluations) >= 250
         blocking_failed = [e for e in evaluations if not e.passed and e.severity != dg.AssetCheckSeverity.WARN]
         assert blocking_failed == []

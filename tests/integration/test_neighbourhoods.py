@@ -1,11 +1,11 @@
 """Neighbourhood estimates (issue 6) on the warehouse built from the real files."""
+
 from __future__ import annotations
 
 import shutil
 
 import duckdb
 import pytest
-
 from conftest import run_dbt
 
 
@@ -22,23 +22,35 @@ def test_lsoa_rows_add_back_to_every_district_year(con):
     assert district_years == 285 * 17 + 533 and with_lsoas == district_years
     assert worst < 1.0
     # every English LSOA, every year: those of a district merged since too, after its merger
-    lsoa_years = con.execute("SELECT count(*) FROM (SELECT DISTINCT lsoa_code, financial_year "
-                             "FROM marts.fct_neighbourhood_spend)").fetchone()[0]
+    lsoa_years = con.execute(
+        "SELECT count(*) FROM (SELECT DISTINCT lsoa_code, financial_year FROM marts.fct_neighbourhood_spend)"
+    ).fetchone()[0]
     assert lsoa_years == 32844 * 17
-    methods = dict(con.execute("SELECT lsoa_basis, string_agg(DISTINCT method) FROM marts.fct_neighbourhood_spend GROUP BY 1").fetchall())
-    assert methods == {"population": "apportioned_population", "population_0_15": "apportioned_indicator",
-                       "population_60_plus": "apportioned_indicator", "health_need": "apportioned_indicator"}
+    methods = dict(
+        con.execute(
+            "SELECT lsoa_basis, string_agg(DISTINCT method) FROM marts.fct_neighbourhood_spend GROUP BY 1"
+        ).fetchall()
+    )
+    assert methods == {
+        "population": "apportioned_population",
+        "population_0_15": "apportioned_indicator",
+        "population_60_plus": "apportioned_indicator",
+        "health_need": "apportioned_indicator",
+    }
 
 
 def test_imd_rank_carried_and_rollups_add_up(con):
-    [(n_null, lo, hi)] = con.execute("SELECT count(*) FILTER (WHERE imd_rank IS NULL), min(imd_rank), max(imd_rank) "
-                                     "FROM marts.fct_neighbourhood_spend").fetchall()
+    [(n_null, lo, hi)] = con.execute(
+        "SELECT count(*) FILTER (WHERE imd_rank IS NULL), min(imd_rank), max(imd_rank) "
+        "FROM marts.fct_neighbourhood_spend"
+    ).fetchall()
     assert n_null == 0 and (lo, hi) == (1, 32844)
     [(msoas, msoa_total, ward_total, lsoa_total)] = con.execute("""
         SELECT (SELECT count(DISTINCT msoa_code) FROM marts.fct_msoa_spend),
                (SELECT sum(amount_gbp) FROM marts.fct_msoa_spend WHERE financial_year = '2016-17'),
                (SELECT sum(amount_gbp) FROM marts.fct_ward_spend WHERE financial_year = '2016-17'),
-               (SELECT sum(amount_gbp) FROM marts.fct_neighbourhood_spend WHERE financial_year = '2016-17')""").fetchall()
+               (SELECT sum(amount_gbp) FROM marts.fct_neighbourhood_spend WHERE financial_year =
+                   '2016-17')""").fetchall()
     assert msoas == 6791
     assert msoa_total == pytest.approx(lsoa_total, rel=1e-9) and ward_total == pytest.approx(lsoa_total, rel=1e-9)
 

@@ -1,5 +1,6 @@
 """Analysts read the published warehouse while a build runs; a build whose gate fails leaves it
 byte-identical."""
+
 from __future__ import annotations
 
 import csv
@@ -11,10 +12,8 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import duckdb
-
 from conftest import ROOT, run_cli
 
 READER = textwrap.dedent("""
@@ -45,8 +44,12 @@ def test_queries_keep_working_during_a_build_and_the_file_changes_once(built_war
     published = built_warehouse["warehouse"]
     before = os.stat(published).st_ino
     stop = tmp_path / "stop"
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(published), str(stop)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(published), str(stop)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         time.sleep(2)
         proc = run_cli(["build"], built_warehouse["env"])
@@ -71,7 +74,7 @@ def test_a_failing_gate_leaves_the_published_warehouse_byte_identical(built_ware
     shutil.copytree(mirror, bad_mirror)
     cofog = bad_mirror / "un_cofog" / "cofog.csv"
     cofog.write_bytes(b"\n".join(cofog.read_bytes().split(b"\n")[:12]) + b"\n")
-    rows = list(csv.DictReader(open(ROOT / "seeds" / "sources.csv", newline="")))
+    rows = list(csv.DictReader((ROOT / "seeds" / "sources.csv").read_text().splitlines()))
     for r in rows:
         if r["source_id"] == "un_cofog":
             r["sha256"] = hashlib.sha256(cofog.read_bytes()).hexdigest()
@@ -80,8 +83,12 @@ def test_a_failing_gate_leaves_the_published_warehouse_byte_identical(built_ware
         w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
-    env = {**built_warehouse["env"], "TOTALPLACE_MIRROR": str(bad_mirror), "TOTALPLACE_DATA": str(tmp_path / "data"),
-           "TOTALPLACE_MANIFEST": str(manifest)}
+    env = {
+        **built_warehouse["env"],
+        "TOTALPLACE_MIRROR": str(bad_mirror),
+        "TOTALPLACE_DATA": str(tmp_path / "data"),
+        "TOTALPLACE_MANIFEST": str(manifest),
+    }
     proc = run_cli(["build"], env)
     assert proc.returncode == 1
     assert "gate failed: raw/cofog raw_gate" in proc.stderr

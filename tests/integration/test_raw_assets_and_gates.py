@@ -1,9 +1,9 @@
 """Materialise real raw assets with their GE gates into a temporary warehouse; gates passing and failing."""
+
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-import shutil
 
 import dagster as dg
 import duckdb
@@ -14,9 +14,14 @@ from dagster_project.resources import TotalplaceConfig
 
 
 def materialise(sources, table, family, tmp_path, mirror):
-    cfg = TotalplaceConfig(warehouse=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path / "data"), mirror=str(mirror), gated=False)
-    return dg.materialize([pull_asset(family, sources), raw_asset(table, sources), raw_gate(table, sources)],
-                          resources={"totalplace": cfg}, raise_on_error=False), cfg
+    cfg = TotalplaceConfig(
+        warehouse=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path / "data"), mirror=str(mirror), gated=False
+    )
+    return dg.materialize(
+        [pull_asset(family, sources), raw_asset(table, sources), raw_gate(table, sources)],
+        resources={"totalplace": cfg},
+        raise_on_error=False,
+    ), cfg
 
 
 def test_cofog_asset_and_gate_pass_on_real_file(manifest, mirror, tmp_path):
@@ -28,10 +33,17 @@ def test_cofog_asset_and_gate_pass_on_real_file(manifest, mirror, tmp_path):
     con = duckdb.connect(str(cfg.warehouse_path), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM raw.cofog WHERE level = 'division'").fetchone()[0] == 10
-        assert con.execute("SELECT description, source_file, row_number FROM raw.cofog WHERE cofog_code = '07.3'"
-                           ).fetchone() == ("Hospital services", "cofog.csv", con.execute(
-                               "SELECT row_number FROM raw.cofog WHERE cofog_code = '07.3'").fetchone()[0])
-        assert con.execute("SELECT data_rows, sha256 FROM raw.load_log WHERE table_name='cofog'").fetchone() == (188, s.sha256)
+        assert con.execute(
+            "SELECT description, source_file, row_number FROM raw.cofog WHERE cofog_code = '07.3'"
+        ).fetchone() == (
+            "Hospital services",
+            "cofog.csv",
+            con.execute("SELECT row_number FROM raw.cofog WHERE cofog_code = '07.3'").fetchone()[0],
+        )
+        assert con.execute("SELECT data_rows, sha256 FROM raw.load_log WHERE table_name='cofog'").fetchone() == (
+            188,
+            s.sha256,
+        )
     finally:
         con.close()
 
@@ -48,10 +60,19 @@ def test_truncated_file_fails_the_blocking_gate_and_names_it(manifest, mirror, t
     def uses_cofog():
         return 1
 
-    cfg = TotalplaceConfig(warehouse=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path / "data"), mirror=str(short_mirror), gated=False)
-    result = dg.materialize([pull_asset(s.family, [truncated]), raw_asset("cofog", [truncated]),
-                             raw_gate("cofog", [truncated]), uses_cofog],
-                            resources={"totalplace": cfg}, raise_on_error=False)
+    cfg = TotalplaceConfig(
+        warehouse=str(tmp_path / "w.duckdb"), data_dir=str(tmp_path / "data"), mirror=str(short_mirror), gated=False
+    )
+    result = dg.materialize(
+        [
+            pull_asset(s.family, [truncated]),
+            raw_asset("cofog", [truncated]),
+            raw_gate("cofog", [truncated]),
+            uses_cofog,
+        ],
+        resources={"totalplace": cfg},
+        raise_on_error=False,
+    )
     assert not result.success
     [check] = result.get_asset_check_evaluations()
     assert not check.passed

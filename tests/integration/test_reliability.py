@@ -1,6 +1,7 @@
 """Faults around the published warehouse: each reproduced as found, with the outcome a user needs (a
 message, an exit code, the last good warehouse readable or byte-identical, the next build recovering
 without manual clean-up)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -12,10 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import pytest
-
 from conftest import run_cli
 
-SMALL = ["build", "--select", "key:raw/cofog"]   # a real, gated build that publishes in a few seconds
+SMALL = ["build", "--select", "key:raw/cofog"]  # a real, gated build that publishes in a few seconds
 
 
 def sha(path) -> str:
@@ -37,25 +37,39 @@ def hackney(env) -> subprocess.CompletedProcess:
 
 def test_a_stale_wal_from_a_killed_writer_is_removed_at_publish(published):
     wh, env = published
-    writer = subprocess.Popen([sys.executable, "-c", "import duckdb, time; c = duckdb.connect(r'%s'); "
-                               "c.execute('CREATE TABLE s AS FROM range(50000)'); print('ok', flush=True); time.sleep(99)" % wh],
-                              stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect(r'{wh}'); "
+            "c.execute('CREATE TABLE s AS FROM range(50000)'); print('ok', flush=True); time.sleep(99)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert writer.stdout.readline().strip() == "ok"
     writer.kill()
     writer.wait()
-    assert (wh.parent / "totalplace.duckdb.wal").exists()   # what the killed session left behind
+    assert (wh.parent / "totalplace.duckdb.wal").exists()  # what the killed session left behind
     proc = run_cli(SMALL, env)
     assert proc.returncode == 0 and "build OK" in proc.stdout, proc.stderr[-2000:]
     assert not (wh.parent / "totalplace.duckdb.wal").exists()
-    assert hackney(env).returncode == 0                        # readable for everyone
-    assert run_cli(SMALL, env).returncode == 0                 # and the next build publishes again
+    assert hackney(env).returncode == 0  # readable for everyone
+    assert run_cli(SMALL, env).returncode == 0  # and the next build publishes again
 
 
 def test_a_live_writer_stops_the_build_with_its_name_and_nothing_is_lost(published):
     wh, env = published
     before = sha(wh)
-    writer = subprocess.Popen([sys.executable, "-c", "import duckdb, time; c = duckdb.connect(r'%s'); "
-                               "print('ok', flush=True); time.sleep(60)" % wh], stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect(r'{wh}'); print('ok', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert writer.stdout.readline().strip() == "ok"
         proc = run_cli(SMALL, env)
@@ -65,7 +79,7 @@ def test_a_live_writer_stops_the_build_with_its_name_and_nothing_is_lost(publish
         writer.kill()
         writer.wait()
     assert sha(wh) == before
-    assert run_cli(SMALL, env).returncode == 0   # the writer gone, the next build publishes
+    assert run_cli(SMALL, env).returncode == 0  # the writer gone, the next build publishes
 
 
 def test_two_builds_started_together_one_publishes_the_other_says_why(published):
@@ -80,7 +94,7 @@ def test_two_builds_started_together_one_publishes_the_other_says_why(published)
         assert codes == [0, 3], f"attempt {attempt}: {[(p.returncode, p.stderr[-500:]) for p in results]}"
         refused = next(p for p in results if p.returncode == 3)
         assert "another build is running (process" in refused.stderr and "--wait" in refused.stderr
-        assert hackney(env).returncode == 0   # a complete, readable warehouse every time
+        assert hackney(env).returncode == 0  # a complete, readable warehouse every time
         assert not (wh.parent / "totalplace.building.duckdb").exists()
     # --wait: the second build starts when the first ends, and both publish
     with ThreadPoolExecutor(2) as pool:
@@ -98,25 +112,32 @@ def test_a_one_year_build_verifies_the_files_it_parses(published, built_warehous
     env = {**env, "TOTALPLACE_DATA": str(data)}
     landed = data / "mhclg_revenue_outturn" / "RS_2016-17_data_by_LA.xlsx"
     landed.chmod(0o644)
-    landed.write_bytes(landed.read_bytes() + b"x")   # edited after it was pulled
+    landed.write_bytes(landed.read_bytes() + b"x")  # edited after it was pulled
     before = sha(wh)
     proc = run_cli(["build", "--year", "2016-17"], env)
     assert proc.returncode == 1
     assert f"{landed}: the landed file's sha256 is {sha(landed)}" in proc.stderr and "rs_2016_17" in proc.stderr
     assert sha(wh) == before
-    assert run_cli(["pull"], env).returncode == 0   # lands the published file again
+    assert run_cli(["pull"], env).returncode == 0  # lands the published file again
     proc = run_cli(["build", "--year", "2016-17"], env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     con = duckdb.connect(str(wh), read_only=True)
     logged = con.execute("SELECT sha256 FROM raw.load_log WHERE source_id = 'rs_2016_17'").fetchall()
     con.close()
-    assert {h for (h,) in logged} == {sha(landed)}   # the hash computed from the file, not copied from the manifest
+    assert {h for (h,) in logged} == {sha(landed)}  # the hash computed from the file, not copied from the manifest
 
 
-@pytest.mark.parametrize("command", [["count", "--place", "Hackney", "--year", "2016-17"], ["status"], ["places"],
-                                     ["report", "--place", "Hackney", "--year", "2016-17", "--out", "r.html"],
-                                     ["template", "--place", "Hackney", "--year", "2016-17", "--out", "t.xlsx"],
-                                     ["build", "--year", "2016-17"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["count", "--place", "Hackney", "--year", "2016-17"],
+        ["status"],
+        ["places"],
+        ["report", "--place", "Hackney", "--year", "2016-17", "--out", "r.html"],
+        ["template", "--place", "Hackney", "--year", "2016-17", "--out", "t.xlsx"],
+        ["build", "--year", "2016-17"],
+    ],
+)
 def test_a_truncated_warehouse_gets_a_message_not_a_traceback(published, command, tmp_path):
     wh, env = published
     wh.write_bytes(wh.read_bytes()[:100_000])
@@ -140,8 +161,19 @@ def _csv(path, figure, body="Academies", division="09"):
 
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["place_id", "financial_year", "sector", "department", "body", "cofog_division", "own_figure_gbp",
-                    "funding_source", "note"])
+        w.writerow(
+            [
+                "place_id",
+                "financial_year",
+                "sector",
+                "department",
+                "body",
+                "cofog_division",
+                "own_figure_gbp",
+                "funding_source",
+                "note",
+            ]
+        )
         w.writerow(["E09000012", "2016-17", "CG", "Department for Education", body, division, figure, "", ""])
 
 
@@ -158,24 +190,34 @@ def test_bad_partner_files_are_rejected_one_by_one_and_the_build_publishes(publi
     env = {**env, "TOTALPLACE_RETURNS": str(folder)}
     _csv(folder / "good.csv", "150000000")
     _csv(folder / "v1.csv", "5000000", body="Department for Education")
-    _csv(folder / "v2.csv", "6000000", body="Department for Education")   # the same return sent again
+    _csv(folder / "v2.csv", "6000000", body="Department for Education")  # the same return sent again
     _csv(folder / "infinite.csv", "inf", division="07")
     _csv(folder / "absurd.csv", "1e15", division="04")
     _csv(folder / "underscore.csv", "1_000", division="08")
     wb = openpyxl.Workbook()
     wb.active["A1"] = "x"
-    wb.active["XFD1048576"] = "y"   # a 1.6 KB file whose sheet spans the whole grid
+    wb.active["XFD1048576"] = "y"  # a 1.6 KB file whose sheet spans the whole grid
     wb.save(folder / "huge.xlsx")
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "001 Academies"
-    for r, (label, value) in enumerate([("Place", "E09000012"), ("Financial year", "2016-17"), ("Sector", "CG"),
-                                        ("Department", "Department for Education"), ("Body", "Academies")], start=2):
+    for r, (label, value) in enumerate(
+        [
+            ("Place", "E09000012"),
+            ("Financial year", "2016-17"),
+            ("Sector", "CG"),
+            ("Department", "Department for Education"),
+            ("Body", "Academies"),
+        ],
+        start=2,
+    ):
         ws.cell(r, 1, label), ws.cell(r, 2, value)
-    for c, h in enumerate(["COFOG division", "Function", "Current estimate (£)", "Method", "Your figure (£)",
-                           "Funding source", "Note"], start=1):
+    for c, h in enumerate(
+        ["COFOG division", "Function", "Current estimate (£)", "Method", "Your figure (£)", "Funding source", "Note"],
+        start=1,
+    ):
         ws.cell(8, c, h)
-    ws["A9"], ws["E9"] = "10", "=2*1000"   # a formula where a figure is typed
+    ws["A9"], ws["E9"] = "10", "=2*1000"  # a formula where a figure is typed
     wb.save(folder / "formula.xlsx")
     (folder / "Hackney returns.xlsx").mkdir()
     (folder / "gone.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
@@ -213,7 +255,7 @@ def test_a_return_above_the_bodys_regional_figure_rejects_that_file_alone(publis
     _csv(folder / "too_big.csv", "900000000000")
     _csv(folder / "fine.csv", "120000000", body="Department for Education")
     big = folder / "padded.csv"
-    big.write_bytes(b"x" * (21 * 2**20))   # a 21 MB file: rejected unread, in no time
+    big.write_bytes(b"x" * (21 * 2**20))  # a 21 MB file: rejected unread, in no time
     env = {**env, "TOTALPLACE_RETURNS": str(folder)}
     proc = run_cli(["build", "--returns"], env)
     assert proc.returncode == 0 and "build OK" in proc.stdout, proc.stderr[-2000:]
@@ -228,8 +270,9 @@ def test_a_killed_builds_leftover_process_is_stopped_by_the_next_build(published
     """kill -9 of a build leaves its dbt child writing the working file; the next build stops it first."""
     wh, env = published
     work = wh.parent / "totalplace.building.duckdb"
-    orphan = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"],
-                              env={**env, "TOTALPLACE_WAREHOUSE": str(work)})
+    orphan = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(120)"], env={**env, "TOTALPLACE_WAREHOUSE": str(work)}
+    )
     try:
         proc = run_cli(SMALL, env)
         assert proc.returncode == 0 and "build OK" in proc.stdout, proc.stderr[-2000:]
@@ -254,7 +297,7 @@ def test_a_full_disk_while_copying_the_warehouse_is_a_message_and_leaves_nothing
 
     def full_disk(src, dst, *a, **k):
         with open(dst, "wb") as out:
-            out.write(b"\0" * 4096)   # part of the copy, then the disk is full
+            out.write(b"\0" * 4096)  # part of the copy, then the disk is full
         raise OSError(errno.ENOSPC, "No space left on device", str(dst))
 
     monkeypatch.setattr(shutil, "copyfile", full_disk)

@@ -1,5 +1,6 @@
 """Financial-year partitions: one year's RS returns re-parsed alone, and `totalplace build --year`
 re-running one year on top of the published warehouse without changing the others."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,13 +8,13 @@ import shutil
 import dagster as dg
 import duckdb
 import pytest
+from conftest import published_copy, run_cli, run_dbt
 
 from dagster_project.checks.raw_gates import raw_gate
 from dagster_project.partitions import financial_years, year_partitioning
 from dagster_project.pull import pull
 from dagster_project.raw.assets import raw_asset
 from dagster_project.resources import TotalplaceConfig
-from conftest import published_copy, run_cli, run_dbt
 
 
 def test_partitions_are_the_years_of_the_rs_files(manifest):
@@ -44,19 +45,26 @@ def test_one_partition_loads_one_year_and_a_rerun_replaces_it(manifest, mirror, 
     again = run("2016-17")
     assert again == both  # replaced, not appended
     with duckdb.connect(str(cfg.warehouse_path), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM raw.load_log WHERE table_name = 'revenue_outturn_rs'").fetchone()[0] \
+        assert (
+            con.execute("SELECT count(*) FROM raw.load_log WHERE table_name = 'revenue_outturn_rs'").fetchone()[0]
             == con.execute("SELECT count(DISTINCT (source_id, sheet)) FROM raw.load_log").fetchone()[0]
+        )
 
 
 def _snapshot(path):
     with duckdb.connect(str(path), read_only=True) as con:
         return {
-            "lsoa": con.execute("SELECT financial_year, count(*), round(sum(amount_gbp), 2) FROM marts.fct_neighbourhood_spend "
-                                "GROUP BY 1 ORDER BY 1").fetchall(),
-            "ward": con.execute("SELECT financial_year, count(*), round(sum(amount_gbp), 2) FROM marts.fct_ward_spend "
-                                "GROUP BY 1 ORDER BY 1").fetchall(),
-            "places": con.execute("SELECT place_id, financial_year, round(total_gbp, 2) FROM marts.place_totals "
-                                  "ORDER BY 1, 2").fetchall(),
+            "lsoa": con.execute(
+                "SELECT financial_year, count(*), round(sum(amount_gbp), 2) FROM marts.fct_neighbourhood_spend "
+                "GROUP BY 1 ORDER BY 1"
+            ).fetchall(),
+            "ward": con.execute(
+                "SELECT financial_year, count(*), round(sum(amount_gbp), 2) FROM marts.fct_ward_spend "
+                "GROUP BY 1 ORDER BY 1"
+            ).fetchall(),
+            "places": con.execute(
+                "SELECT place_id, financial_year, round(total_gbp, 2) FROM marts.place_totals ORDER BY 1, 2"
+            ).fetchall(),
             "loaded": dict(con.execute("SELECT source_id, max(loaded_at) FROM raw.load_log GROUP BY 1").fetchall()),
         }
 
@@ -81,8 +89,10 @@ def test_build_one_year_reruns_that_year_alone(built_warehouse, tmp_path):
 
 
 def test_build_rejects_a_year_the_returns_do_not_cover(built_warehouse, tmp_path):
-    proc = run_cli(["build", "--year", "2025-26"], {**built_warehouse["env"],
-                                                    "TOTALPLACE_WAREHOUSE": str(tmp_path / "none.duckdb")})
+    proc = run_cli(
+        ["build", "--year", "2025-26"],
+        {**built_warehouse["env"], "TOTALPLACE_WAREHOUSE": str(tmp_path / "none.duckdb")},
+    )
     assert proc.returncode != 0
     assert "unknown financial year '2025-26'" in proc.stderr and "2007-08 to 2024-25" in proc.stderr
 
@@ -95,8 +105,11 @@ def test_a_one_year_run_tests_the_years_it_replaced(built_warehouse, tmp_path):
     shutil.copyfile(built_warehouse["warehouse"], broken)
     c = duckdb.connect(str(broken))
     for year in ("2016-17", "2012-13"):
-        c.execute("INSERT INTO marts.fct_place_spend SELECT * FROM marts.fct_place_spend "
-                  "WHERE place_id = 'E09000012' AND financial_year = ? LIMIT 1", [year])
+        c.execute(
+            "INSERT INTO marts.fct_place_spend SELECT * FROM marts.fct_place_spend "
+            "WHERE place_id = 'E09000012' AND financial_year = ? LIMIT 1",
+            [year],
+        )
     c.close()
     select = ["test", "--select", "fct_place_spend,test_name:unique_combination"]
     name = "unique_combination_fct_place_spend_place_id__financial_year"

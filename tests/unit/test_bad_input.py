@@ -1,18 +1,16 @@
 """Bad input on copies of real files: moved or renamed headers, extra footnotes, duplicated rows,
 unit changes. Each has a clear error naming file/sheet/row/column, or a quarantine outcome."""
+
 from __future__ import annotations
 
-import dataclasses
-import shutil
 from pathlib import Path
 
 import pytest
 import xlsxwriter
+from conftest import ods_with_text_replaced
 
 from dagster_project.raw import la_returns, ons
 from dagster_project.raw.tabular import SourceFormatError, read_sheet
-
-from conftest import ods_with_text_replaced
 
 SHEET = "RS LA Data 2016-17"
 
@@ -49,6 +47,7 @@ def test_header_renamed_is_a_clear_error(real, tmp_path):
     def rename(rows):
         rows[6][0] = "Authority reference"
         return rows
+
     s, path = copy_rs(real, tmp_path, rename)
     with pytest.raises(SourceFormatError) as err:
         la_returns.parse_la_workbook(path, s)
@@ -62,6 +61,7 @@ def test_extra_footnote_row_is_not_data(real, tmp_path):
         last = max(i for i, r in enumerate(rows) if str(r[0]).startswith("E") and len(str(r[0])) == 5)
         rows.insert(last + 1, ["Note: figures for 2016-17 were revised in 2018.", "", "", "", "", 1.0])
         return rows
+
     s, path = copy_rs(real, tmp_path, footnote)
     r = la_returns.parse_la_workbook(path, s)
     assert r.stats[0]["data_rows"] == 446
@@ -74,12 +74,18 @@ def test_duplicated_row_is_quarantined_with_its_row(real, tmp_path):
         i = hackney(rows)
         rows.insert(i + 1, list(rows[i]))
         return rows
+
     s, path = copy_rs(real, tmp_path, dup)
     r = la_returns.parse_la_workbook(path, s)
     assert r.stats[0]["data_rows"] == 446
     assert len(r.rejected) == 1
     rej = r.rejected[0]
-    assert (rej["source_file"], rej["sheet"], rej["row_number"], rej["column_name"]) == (path.name, SHEET, 332, "E-code")
+    assert (rej["source_file"], rej["sheet"], rej["row_number"], rej["column_name"]) == (
+        path.name,
+        SHEET,
+        332,
+        "E-code",
+    )
     assert rej["reason"] == "duplicated row: E-code E5013 already at row 331"
 
 
@@ -87,16 +93,19 @@ def test_text_in_a_value_cell_is_quarantined_with_column(real, tmp_path):
     def text(rows):
         rows[hackney(rows)][5] = "see note 4"
         return rows
+
     s, path = copy_rs(real, tmp_path, text)
     r = la_returns.parse_la_workbook(path, s)
     assert [(x["row_number"], x["column_name"], x["cell_value"], x["reason"]) for x in r.rejected] == [
-        (331, "Education services", "see note 4", "value is not a number")]
+        (331, "Education services", "see note 4", "value is not a number")
+    ]
 
 
 def test_unit_change_is_an_error(real, tmp_path):
     def millions(rows):
         rows[1][0] = "Net current expenditure (£ million)"
         return rows
+
     s, path = copy_rs(real, tmp_path, millions)
     with pytest.raises(SourceFormatError, match=r"unit change: the sheet says 'Net current expenditure \(£ million\)'"):
         la_returns.parse_la_workbook(path, s)
@@ -115,14 +124,15 @@ def test_csv_header_renamed_names_file_and_column(real, tmp_path):
 def test_csv_duplicated_area_is_quarantined(real, tmp_path):
     s, path = real("ons_myeb3_2018")
     lines = path.read_text(encoding="utf-8-sig").splitlines()
-    hk = next(i for i, l in enumerate(lines) if l.startswith("E09000012,"))
+    hk = next(i for i, line in enumerate(lines) if line.startswith("E09000012,"))
     lines.insert(hk + 1, lines[hk])
     out = tmp_path / path.name
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     r = ons.parse_district_population(out, s)
     assert r.stats[0]["data_rows"] == 391
     assert [(x["row_number"], x["reason"]) for x in r.rejected] == [
-        (hk + 2, f"duplicated row: area code E09000012 already at row {hk + 1}")]
+        (hk + 2, f"duplicated row: area code E09000012 already at row {hk + 1}")
+    ]
 
 
 def test_ods_header_renamed_names_file_sheet_and_row(real, tmp_path):
@@ -141,6 +151,6 @@ def test_ods_header_renamed_names_file_sheet_and_row(real, tmp_path):
 def test_rsx_not_submitted_rows_are_kept_empty_not_zero(real):
     s, path = real("rsx_2024_25")
     r = la_returns.parse_la_workbook(path, s)
-    amber = [x for x in r.records if x["authority_name"] == "Amber Valley"]     # Notes "M", cells "[x]"
+    amber = [x for x in r.records if x["authority_name"] == "Amber Valley"]  # Notes "M", cells "[x]"
     assert amber and {x["return_status"] for x in amber} == {"not_submitted"}
     assert {x["value_gbp_thousand"] for x in amber} == {None} and amber[0]["row_number"] == 9

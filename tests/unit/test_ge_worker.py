@@ -1,6 +1,7 @@
 """`totalplace build` validates its GE suites in a forked process that imported Great Expectations while
 the build loaded Dagster: the verdicts must be the ones the in-process path gives, and a broken suite
 must fail loudly, not pass."""
+
 import pandas as pd
 import pytest
 
@@ -21,10 +22,24 @@ def worker():
 
 
 def _counts(rows: int) -> pd.DataFrame:
-    return pd.DataFrame([{"source_id": "rs_2016_17", "source_file": "RS_2016-17_data_by_LA.xlsx",
-                          "data_rows": 444, "min_rows": 380, "max_rows": 520},
-                         {"source_id": "rs_2017_18", "source_file": "RS_2017-18_data_by_LA.xlsx",
-                          "data_rows": rows, "min_rows": 380, "max_rows": 520}])
+    return pd.DataFrame(
+        [
+            {
+                "source_id": "rs_2016_17",
+                "source_file": "RS_2016-17_data_by_LA.xlsx",
+                "data_rows": 444,
+                "min_rows": 380,
+                "max_rows": 520,
+            },
+            {
+                "source_id": "rs_2017_18",
+                "source_file": "RS_2017-18_data_by_LA.xlsx",
+                "data_rows": rows,
+                "min_rows": 380,
+                "max_rows": 520,
+            },
+        ]
+    )
 
 
 def test_worker_gives_the_in_process_verdicts(worker):
@@ -44,7 +59,9 @@ def test_worker_gives_the_in_process_verdicts(worker):
 
 
 def test_a_suite_that_cannot_be_built_raises_with_its_cause(worker):
-    with pytest.raises(ge.GateWorkerError, match=r"_broken_suite failed: ValueError: no such expectation for column 'valeu'"):
+    with pytest.raises(
+        ge.GateWorkerError, match=r"_broken_suite failed: ValueError: no such expectation for column 'valeu'"
+    ):
         ge.run_suite(_broken_suite, (), _counts(450))
     # the worker survives a failed request and serves the next one
     assert ge.run_suite(rows_per_file_suite, (SUITES["revenue_outturn_rs"],), _counts(450)).success

@@ -1,23 +1,40 @@
 """Finding the place and year a user means (dagster_project/lookup.py): pure functions, no data needed."""
+
 from __future__ import annotations
 
 import pytest
 
 from dagster_project.lookup import LookupFailed, Place, normalise_year, resolve_place
 
-PLACES = [Place("E09000012", "Hackney"), Place("E09000014", "Haringey"), Place("E06000010", "Kingston upon Hull, City of"),
-          Place("E09000021", "Kingston upon Thames"), Place("E08000025", "Birmingham"),
-          Place("tp_birmingham", "Birmingham (Total Place pilot)", "pilot_area"),
-          Place("tp_kent", "Kent (Total Place pilot; the twelve Kent county districts, not Medway)", "pilot_area"),
-          Place("E07000134", "North West Leicestershire"),
-          Place("tp_leicester_leicestershire", "Leicester and Leicestershire (Total Place pilot)", "pilot_area")]
+PLACES = [
+    Place("E09000012", "Hackney"),
+    Place("E09000014", "Haringey"),
+    Place("E06000010", "Kingston upon Hull, City of"),
+    Place("E09000021", "Kingston upon Thames"),
+    Place("E08000025", "Birmingham"),
+    Place("tp_birmingham", "Birmingham (Total Place pilot)", "pilot_area"),
+    Place("tp_kent", "Kent (Total Place pilot; the twelve Kent county districts, not Medway)", "pilot_area"),
+    Place("E07000134", "North West Leicestershire"),
+    Place("tp_leicester_leicestershire", "Leicester and Leicestershire (Total Place pilot)", "pilot_area"),
+]
 YEARS = [f"{y}-{(y + 1) % 100:02d}" for y in range(2008, 2018)]
 
 
-@pytest.mark.parametrize("text,place_id", [
-    ("E09000012", "E09000012"), ("e09000012", "E09000012"), ("HACKNEY", "E09000012"), ("Kent", "tp_kent"),
-    ("Kingston upon Hull", "E06000010"), ("City of Kingston upon Hull", "E06000010"), ("Birmingham", "E08000025"),
-    ("birmingham (total place pilot)", "tp_birmingham"), ("Kingston upon T", "E09000021"), ("north west leic", "E07000134")])
+@pytest.mark.parametrize(
+    "text,place_id",
+    [
+        ("E09000012", "E09000012"),
+        ("e09000012", "E09000012"),
+        ("HACKNEY", "E09000012"),
+        ("Kent", "tp_kent"),
+        ("Kingston upon Hull", "E06000010"),
+        ("City of Kingston upon Hull", "E06000010"),
+        ("Birmingham", "E08000025"),
+        ("birmingham (total place pilot)", "tp_birmingham"),
+        ("Kingston upon T", "E09000021"),
+        ("north west leic", "E07000134"),
+    ],
+)
 def test_places_by_id_name_plain_name_prefix_or_substring(text, place_id):
     assert resolve_place(text, PLACES).place_id == place_id
 

@@ -1,4 +1,5 @@
 """The mirror sensor: quiet when nothing changed, a run request naming the family when a file changes."""
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,9 @@ def test_sensor_requests_everything_downstream_of_the_changed_family(manifest, m
 
     small_mirror(manifest, mirror, tmp_path, monkeypatch, ("un_cofog",))
     sensor = build_mirror_sensor("refresh_from_mirror")
-    request = sensor(dg.build_sensor_context(cursor=json.dumps({"un_cofog": "0:0"}),
-                                             repository_def=defs.get_repository_def()))
+    request = sensor(
+        dg.build_sensor_context(cursor=json.dumps({"un_cofog": "0:0"}), repository_def=defs.get_repository_def())
+    )
     keys = {k.to_user_string() for k in request.asset_selection}
     assert {"landed/un_cofog", "raw/cofog", "staging/stg_hmt__cra", "marts/fct_place_spend"} <= keys
     assert "raw/cra" not in keys and "landed/hmt_cra" not in keys
@@ -74,8 +76,9 @@ def test_a_changed_family_refresh_ends_with_the_publish(manifest, mirror, tmp_pa
     from dagster_project.definitions import defs
 
     small_mirror(manifest, mirror, tmp_path, monkeypatch, ("un_cofog",))
-    request = build_mirror_sensor("refresh_from_mirror")(dg.build_sensor_context(
-        cursor=json.dumps({"un_cofog": "0:0"}), repository_def=defs.get_repository_def()))
+    request = build_mirror_sensor("refresh_from_mirror")(
+        dg.build_sensor_context(cursor=json.dumps({"un_cofog": "0:0"}), repository_def=defs.get_repository_def())
+    )
     assert dg.AssetKey(["publish", "warehouse"]) in request.asset_selection
 
 
@@ -92,8 +95,10 @@ def test_monthly_schedule_lands_new_files_and_names_what_needs_a_manifest_row(ma
     request = schedule(when)
     assert isinstance(request, dg.RunRequest)
     assert request.tags["totalplace/new"] == "geo_region_codes,un_cofog"
-    assert (request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]) \
-        == ("2007-08", "2024-25")
+    assert (request.tags["dagster/asset_partition_range_start"], request.tags["dagster/asset_partition_range_end"]) == (
+        "2007-08",
+        "2024-25",
+    )
 
     # landed: nothing to do; a file no manifest row lists, and a mirror file replaced by other bytes, are named
     pull([manifest["un_cofog"], manifest["geo_region_codes"]], tmp_path / "data", m)
@@ -105,8 +110,10 @@ def test_monthly_schedule_lands_new_files_and_names_what_needs_a_manifest_row(ma
     (m / manifest["un_cofog"].mirror_path).write_bytes(b"Code,Description_EN\n01,General public services\n")
     replaced = schedule(when)
     assert isinstance(replaced, dg.SkipReason)
-    assert "1 mirror file(s) no longer match the manifest's sha256 (un_cofog): update seeds/sources.csv" \
+    assert (
+        "1 mirror file(s) no longer match the manifest's sha256 (un_cofog): update seeds/sources.csv"
         in replaced.skip_message
+    )
 
 
 def test_definitions_load_with_the_build_job_sensor_and_schedule():
@@ -114,8 +121,10 @@ def test_definitions_load_with_the_build_job_sensor_and_schedule():
 
     repo = defs.get_repository_def()
     assert {j.name for j in repo.get_all_jobs()} >= {"build_warehouse", "refresh_from_mirror"}
-    assert repo.get_sensor_def("mirror_files_changed") and repo.get_schedule_def("mirror_monthly_check").cron_schedule \
-        == "0 6 1 * *"
+    assert (
+        repo.get_sensor_def("mirror_files_changed")
+        and repo.get_schedule_def("mirror_monthly_check").cron_schedule == "0 6 1 * *"
+    )
     graph = defs.resolve_asset_graph()
     publish = dg.AssetKey(["publish", "warehouse"])
     # the publish reads every other asset, and every asset shares the year partitions with one run per backfill

@@ -1,4 +1,5 @@
 """The publish step's rules on small warehouses made here (no mirror needed)."""
+
 from __future__ import annotations
 
 import csv
@@ -26,7 +27,7 @@ def test_publish_moves_a_complete_warehouse_and_refuses_an_incomplete_one(tmp_pa
     assert pub.publish(work, published) == {"place_totals": 3}
     assert not work.exists()
     bare = tmp_path / "bare.duckdb"
-    duckdb.connect(str(bare)).close()   # opens, but has no raw or marts schema
+    duckdb.connect(str(bare)).close()  # opens, but has no raw or marts schema
     before = published.read_bytes()
     with pytest.raises(pub.PublishRefused, match="has no marts or raw schema"):
         pub.publish(bare, published)
@@ -38,7 +39,7 @@ def test_a_failed_build_is_kept_only_while_there_is_room_for_the_next(tmp_path, 
     small_warehouse(published)
     small_warehouse(work)
     Usage = namedtuple("Usage", "total used free")
-    monkeypatch.setattr(shutil, "disk_usage", lambda _p: Usage(10**9, 10**9, 1000))   # a nearly full disk
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: Usage(10**9, 10**9, 1000))  # a nearly full disk
     kept, said = pub.keep_failed(work, published)
     assert kept is None and not work.exists() and "was not kept" in said and "MiB free" in said
     small_warehouse(work)
@@ -48,12 +49,14 @@ def test_a_failed_build_is_kept_only_while_there_is_room_for_the_next(tmp_path, 
 
 
 def test_an_upper_case_sha256_in_the_manifest_is_the_same_hash(tmp_path):
-    rows = list(csv.reader(open(SEEDS_DIR / "sources.csv", newline="")))
+    rows = list(csv.reader((SEEDS_DIR / "sources.csv").read_text().splitlines()))
     rows[1][8] = rows[1][8].upper()
     manifest = tmp_path / "sources.csv"
-    csv.writer(open(manifest, "w", newline="")).writerows(rows)
+    with open(manifest, "w", newline="") as f:
+        csv.writer(f).writerows(rows)
     assert load_manifest(manifest)[0].sha256 == rows[1][8].lower()
     rows[1][8] = "z" * 64
-    csv.writer(open(manifest, "w", newline="")).writerows(rows)
+    with open(manifest, "w", newline="") as f:
+        csv.writer(f).writerows(rows)
     with pytest.raises(ManifestError, match="is not 64 hex digits"):
         load_manifest(manifest)

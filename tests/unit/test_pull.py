@@ -1,4 +1,5 @@
 """The pull step: mirror, HTTP from a local server, cached re-runs, checksum mismatch, missing files offline."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +8,6 @@ import hashlib
 import http.server
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -74,7 +74,8 @@ def test_mirror_checksum_mismatch_names_file_and_both_hashes(manifest, mirror, t
         pull([s], tmp_path / "data", bad_mirror)
     assert str(err.value).endswith(
         f"checksum mismatch for {s.mirror_path} (un_cofog) from {bad_mirror / s.mirror_path}: "
-        f"manifest expects sha256 {s.sha256}, file has {actual}")
+        f"manifest expects sha256 {s.sha256}, file has {actual}"
+    )
     assert not (tmp_path / "data" / s.mirror_path).exists()
     assert list((tmp_path / "data").rglob("*.part")) == []
 
@@ -86,7 +87,9 @@ def test_offline_without_mirror_names_every_missing_file(manifest, tmp_path):
     msg = str(err.value)
     assert msg.startswith("3 source file(s) missing and no download URL")
     for s in sources:
-        assert f"{s.mirror_path} [{s.source_id}] not found: put it at {tmp_path / 'empty-mirror' / s.mirror_path}" in msg
+        assert (
+            f"{s.mirror_path} [{s.source_id}] not found: put it at {tmp_path / 'empty-mirror' / s.mirror_path}" in msg
+        )
     assert not (tmp_path / "data").exists()
 
 
@@ -95,7 +98,7 @@ def test_a_killed_pulls_part_files_go_and_a_read_only_data_folder_is_named(manif
     data = tmp_path / "data"
     folder = data / sources[0].mirror_path.rsplit("/", 1)[0]
     folder.mkdir(parents=True)
-    leftover = folder / ".cofog.csv.abc123.part"   # what a pull killed mid-copy leaves
+    leftover = folder / ".cofog.csv.abc123.part"  # what a pull killed mid-copy leaves
     leftover.write_bytes(b"half a file")
     pull(sources, data, mirror)
     assert not leftover.exists()
@@ -106,7 +109,7 @@ def test_a_killed_pulls_part_files_go_and_a_read_only_data_folder_is_named(manif
     try:
         import os
 
-        if os.geteuid() == 0:   # root writes anywhere: make the target path a folder instead, so the copy fails
+        if os.geteuid() == 0:  # root writes anywhere: make the target path a folder instead, so the copy fails
             (fresh / "un_cofog").chmod(0o755)
             (fresh / sources[0].mirror_path).mkdir(parents=True)
         with pytest.raises(PullError) as err:

@@ -17,35 +17,50 @@ districts as (
 ),
 
 succeeded as (
-    select lad_code, code from {{ ref('int_districts_succeeded') }}
+    select
+        lad_code,
+        code
+    from {{ ref('int_districts_succeeded') }}
 ),
 
 ons_keys as (
-    select distinct authority_key, ons_code
+    select distinct
+        authority_key,
+        ons_code
     from {{ ref('int_lg_returns_unioned') }}
     where authority_key like 'ons:%'
 ),
 
 expanded as (
-    select coverage.ecode as authority_key, mapped.lad_code_2018 as lad_code
-    from coverage inner join mapped on mapped.any_lad_code = coverage.area_code
+    select
+        coverage.ecode as authority_key,
+        mapped.lad_code_2018 as lad_code
+    from coverage inner join mapped on coverage.area_code = mapped.any_lad_code
     where coverage.area_kind = 'district'
     union
-    select coverage.ecode as authority_key, districts.lad_code
-    from coverage inner join districts on
-        (coverage.area_kind = 'county' and districts.county_code = coverage.area_code)
-        or (coverage.area_kind = 'region' and districts.region_code = coverage.area_code)
-        or (coverage.area_kind = 'police_force_area' and districts.police_force_code = coverage.area_code)
-        or (coverage.area_kind = 'fire_authority' and districts.fire_authority_code = coverage.area_code)
-        or (coverage.area_kind = 'combined_authority' and districts.combined_authority_code = coverage.area_code)
+    select
+        coverage.ecode as authority_key,
+        districts.lad_code
+    from coverage inner join districts
+        on
+            (coverage.area_kind = 'county' and coverage.area_code = districts.county_code)
+            or (coverage.area_kind = 'region' and coverage.area_code = districts.region_code)
+            or (coverage.area_kind = 'police_force_area' and coverage.area_code = districts.police_force_code)
+            or (coverage.area_kind = 'fire_authority' and coverage.area_code = districts.fire_authority_code)
+            or (coverage.area_kind = 'combined_authority' and coverage.area_code = districts.combined_authority_code)
     union
-    select ons_keys.authority_key, succeeded.lad_code
-    from ons_keys inner join succeeded on succeeded.code = ons_keys.ons_code
+    select
+        ons_keys.authority_key,
+        succeeded.lad_code
+    from ons_keys inner join succeeded on ons_keys.ons_code = succeeded.code
     union
-    select ons_keys.authority_key, districts.lad_code
+    select
+        ons_keys.authority_key,
+        districts.lad_code
     from ons_keys inner join districts on ons_keys.ons_code in (
         districts.county_code, districts.region_code, districts.police_force_code,
-        districts.fire_authority_code, districts.combined_authority_code)
+        districts.fire_authority_code, districts.combined_authority_code
+    )
 ),
 
 final as (

@@ -7,21 +7,43 @@
 -- their fill_rule. [rule: indicator_rule] [rule: population_last_resort_rule] [rule: lg_capital_rule]
 -- [rule: lg_fill_rule]
 with cra as (
-    select *, cast(null as varchar) as fill_rule from {{ ref('int_cra_groups_split') }}
+    select
+        *,
+        cast(null as varchar) as fill_rule
+    from {{ ref('int_cra_groups_split') }}
     union all by name
-    select region_code, financial_year, cofog_division, cofog_group, sector, cap_or_cur, department, organisation,
-           source_id, amount_gbp, 'published' as cofog_group_basis, fill_rule
+    select
+        region_code,
+        financial_year,
+        cofog_division,
+        cofog_group,
+        sector,
+        cap_or_cur,
+        department,
+        organisation,
+        source_id,
+        amount_gbp,
+        'published' as cofog_group_basis,
+        fill_rule
     from {{ ref('int_lg_lines_filled') }}
     where amount_gbp > 0
 ),
 
 policy as (
-    select cofog_code, coalesce(department, '') as department, indicator_id
+    select
+        cofog_code,
+        coalesce(department, '') as department,
+        indicator_id
     from {{ ref('apportionment_indicators') }}
 ),
 
 indicators as (
-    select lad_code, region_code, financial_year, indicator_id, region_share
+    select
+        lad_code,
+        region_code,
+        financial_year,
+        indicator_id,
+        region_share
     from {{ ref('int_district_indicators_scaled') }}
 ),
 
@@ -43,22 +65,32 @@ regional as (
 ),
 
 streams as (
-    select row_number() over () as stream_id, * from regional
+    select
+        row_number() over () as stream_id,
+        *
+    from regional
 ),
 
 -- the most specific policy row: group before division before '*', a named department before none
 matched as (
-    select streams.*, policy.indicator_id
+    select
+        streams.*,
+        policy.indicator_id
     from streams
     inner join policy
-        on (policy.cofog_code = streams.cofog_group or policy.cofog_code = streams.cofog_division
-            or policy.cofog_code = '*')
-        and (policy.department = '' or policy.department = streams.department)
+        on (
+            streams.cofog_group = policy.cofog_code or streams.cofog_division = policy.cofog_code
+            or policy.cofog_code = '*'
+        )
+        and (policy.department = '' or streams.department = policy.department)
     qualify row_number() over (
         partition by streams.stream_id
-        order by case when policy.cofog_code = streams.cofog_group then 3
-                      when policy.cofog_code = streams.cofog_division then 2 else 1 end desc,
-                 policy.department <> '' desc) = 1
+        order by case
+            when policy.cofog_code = streams.cofog_group then 3
+            when policy.cofog_code = streams.cofog_division then 2 else 1
+        end desc,
+        policy.department <> '' desc
+    ) = 1
 ),
 
 final as (
@@ -72,8 +104,10 @@ final as (
         matched.organisation,
         matched.region_code,
         matched.source_id,
-        case when matched.indicator_id = 'population' then 'apportioned_population'
-             else 'apportioned_indicator' end as method,
+        case
+            when matched.indicator_id = 'population' then 'apportioned_population'
+            else 'apportioned_indicator'
+        end as method,
         matched.indicator_id,
         matched.cofog_group_basis,
         matched.fill_rule,
@@ -81,13 +115,15 @@ final as (
         matched.amount_gbp * by_population.region_share as population_only_gbp
     from matched
     inner join indicators as shares
-        on shares.region_code = matched.region_code
-        and shares.financial_year = matched.financial_year
-        and shares.indicator_id = matched.indicator_id
+        on
+            matched.region_code = shares.region_code
+            and matched.financial_year = shares.financial_year
+            and matched.indicator_id = shares.indicator_id
     inner join indicators as by_population
-        on by_population.lad_code = shares.lad_code
-        and by_population.financial_year = matched.financial_year
-        and by_population.indicator_id = 'population'
+        on
+            shares.lad_code = by_population.lad_code
+            and matched.financial_year = by_population.financial_year
+            and by_population.indicator_id = 'population'
 )
 
 select * from final

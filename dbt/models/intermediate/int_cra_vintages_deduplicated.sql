@@ -7,7 +7,8 @@ with cra as (
 ),
 
 sectors as (
-    select sector from {{ ref('cra_sectors') }} where counted
+    select sector from {{ ref('cra_sectors') }}
+    where counted
 ),
 
 eligible as (
@@ -15,13 +16,18 @@ eligible as (
         cra.*,
         cast(regexp_extract(cra.source_id, '^cra_(\d{4})', 1) as integer) as vintage_rank
     from cra
-    inner join sectors on sectors.sector = cra.sector
-    where cra.source_id <> 'cra_2010_ch10'  -- ch.10 is England-level detail of ch.9: never also counted
-      and not (cra.source_id = 'cra_2010_ch9' and cra.financial_year = '2010-11')  -- plans, not outturn
+    inner join sectors on cra.sector = sectors.sector
+    where
+        cra.source_id <> 'cra_2010_ch10'  -- ch.10 is England-level detail of ch.9: never also counted
+        and not (cra.source_id = 'cra_2010_ch9' and cra.financial_year = '2010-11')  -- plans, not outturn
 ),
 
 latest as (
-    select financial_year, max(vintage_rank) as vintage_rank from eligible group by 1
+    select
+        financial_year,
+        max(vintage_rank) as vintage_rank
+    from eligible
+    group by 1
 ),
 
 final as (

@@ -13,7 +13,10 @@ indicators as (
 ),
 
 successors as (
-    select distinct lad_code, lad_code_2019 from {{ ref('int_lsoas_shared') }}
+    select distinct
+        lad_code,
+        lad_code_2019
+    from {{ ref('int_lsoas_shared') }}
 ),
 
 rates as (
@@ -26,24 +29,31 @@ scaled as (
         population.region_code,
         population.financial_year,
         indicators.indicator_id,
-        case when indicators.indicator_id = 'population' then population.population
-             else rates.rate_per_head * population.population end as indicator_value,
-        case when indicators.indicator_id = 'population' then cast(population.mid_year as varchar)
-             else rates.reference_year end as reference_year,
+        case
+            when indicators.indicator_id = 'population' then population.population
+            else rates.rate_per_head * population.population
+        end as indicator_value,
+        case
+            when indicators.indicator_id = 'population' then cast(population.mid_year as varchar)
+            else rates.reference_year
+        end as reference_year,
         indicators.indicator_id <> 'population' as is_scaled,
-        case when indicators.indicator_id = 'population' then population.lad_code
-             else successors.lad_code_2019 end as reference_lad_code
+        case
+            when indicators.indicator_id = 'population' then population.lad_code
+            else successors.lad_code_2019
+        end as reference_lad_code
     from population
     cross join indicators
-    left join successors on successors.lad_code = population.lad_code
+    left join successors on population.lad_code = successors.lad_code
     left join rates
-        on rates.lad_code_2019 = successors.lad_code_2019 and rates.indicator_id = indicators.indicator_id
+        on successors.lad_code_2019 = rates.lad_code_2019 and indicators.indicator_id = rates.indicator_id
 ),
 
 final as (
     select
         *,
-        indicator_value / sum(indicator_value) over (partition by region_code, financial_year, indicator_id) as region_share
+        indicator_value
+        / sum(indicator_value) over (partition by region_code, financial_year, indicator_id) as region_share
     from scaled
 )
 

@@ -6,7 +6,13 @@
 --     district's figure times its share of it in MYEB3 at the same mid-year (mid-2018 for later years);
 --   2024-25: mid-2023 held (population_basis says so) until a mid-2024 file is added.
 with old_series as (
-    select lad_code, mid_year, population, source_id from {{ ref('stg_ons__district_population') }} where country = 'E'
+    select
+        lad_code,
+        mid_year,
+        population,
+        source_id
+    from {{ ref('stg_ons__district_population') }}
+    where country = 'E'
 ),
 
 new_series as (
@@ -18,15 +24,19 @@ districts as (
 ),
 
 succession as (
-    select lad_code, lad_code_2023 from {{ ref('int_districts_succeeded') }} where is_2023_district
+    select
+        lad_code,
+        lad_code_2023
+    from {{ ref('int_districts_succeeded') }}
+    where is_2023_district
 ),
 
 years as (
     select
-        y as fy_start,
-        cast(y as varchar) || '-' || right(cast(y + 1 as varchar), 2) as financial_year,
-        least(y, (select max(mid_year) from new_series)) as mid_year
-    from range({{ var('first_count_year') }}, {{ var('last_count_year') }} + 1) as t(y)
+        count_years.y as fy_start,
+        cast(count_years.y as varchar) || '-' || right(cast(count_years.y + 1 as varchar), 2) as financial_year,
+        least(count_years.y, (select max(new_series.mid_year) from new_series)) as mid_year
+    from range({{ var('first_count_year') }}, {{ var('last_count_year') }} + 1) as count_years (y)
 ),
 
 -- each 2018 district's share of its 2023 district in MYEB3, mid-2011 to mid-2018
@@ -35,9 +45,10 @@ shares as (
         succession.lad_code,
         succession.lad_code_2023,
         old_series.mid_year,
-        old_series.population / sum(old_series.population) over (partition by succession.lad_code_2023, old_series.mid_year) as share
+        old_series.population
+        / sum(old_series.population) over (partition by succession.lad_code_2023, old_series.mid_year) as share
     from succession
-    inner join old_series on old_series.lad_code = succession.lad_code
+    inner join old_series on succession.lad_code = old_series.lad_code
     where old_series.mid_year between 2011 and 2018
 ),
 
@@ -52,7 +63,7 @@ yearly as (
         'published' as population_basis
     from districts
     cross join years
-    inner join old_series on old_series.lad_code = districts.lad_code and old_series.mid_year = years.mid_year
+    inner join old_series on districts.lad_code = old_series.lad_code and years.mid_year = old_series.mid_year
     where years.mid_year < 2011
     union all
     select
@@ -62,13 +73,15 @@ yearly as (
         years.financial_year,
         new_series.population * shares.share as population,
         new_series.source_id as population_source_id,
-        case when years.fy_start > years.mid_year then 'mid-' || years.mid_year || ' held (no later estimate yet)'
-             when shares.share = 1 then 'published'
-             else 'share of ' || new_series.lad_name_2023 || ' at mid-' || least(years.mid_year, 2018) end as population_basis
+        case
+            when years.fy_start > years.mid_year then 'mid-' || years.mid_year || ' held (no later estimate yet)'
+            when shares.share = 1 then 'published'
+            else 'share of ' || new_series.lad_name_2023 || ' at mid-' || least(years.mid_year, 2018)
+        end as population_basis
     from districts
     cross join years
-    inner join shares on shares.lad_code = districts.lad_code and shares.mid_year = least(years.mid_year, 2018)
-    inner join new_series on new_series.lad_code_2023 = shares.lad_code_2023 and new_series.mid_year = years.mid_year
+    inner join shares on districts.lad_code = shares.lad_code and shares.mid_year = least(years.mid_year, 2018)
+    inner join new_series on shares.lad_code_2023 = new_series.lad_code_2023 and years.mid_year = new_series.mid_year
     where years.mid_year >= 2011
 ),
 

@@ -11,7 +11,10 @@ with spend as (
 ),
 
 indicators as (
-    select indicator_id, lsoa_basis from {{ ref('indicators') }}
+    select
+        indicator_id,
+        lsoa_basis
+    from {{ ref('indicators') }}
 ),
 
 final as (
@@ -24,7 +27,7 @@ final as (
         coalesce(indicators.lsoa_basis, 'population') as lsoa_basis,
         sum(spend.amount_gbp) as amount_gbp
     from spend
-    left join indicators on indicators.indicator_id = spend.indicator_id
+    left join indicators on spend.indicator_id = indicators.indicator_id
     group by all
 )
 

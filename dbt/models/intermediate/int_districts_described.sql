@@ -1,7 +1,11 @@
 -- One row per 2018 English district with the areas it belongs to (region, 2012 county, 2017 police
 -- force area and fire authority, combined authority), all read through int_districts_mapped.
 with population as (
-    select distinct lad_code, lad_name from {{ ref('stg_ons__district_population') }} where country = 'E'
+    select distinct
+        lad_code,
+        lad_name
+    from {{ ref('stg_ons__district_population') }}
+    where country = 'E'
 ),
 
 mapped as (
@@ -19,9 +23,10 @@ membership as (
         max(geography.county_code_2012) as county_code,
         max(geography.police_force_code_2017) as police_force_code,
         max(geography.fire_authority_code_2017) as fire_authority_code,
-        max(case when geography.lad_code = mapped.lad_code_2018 then geography.combined_authority_code end) as combined_authority_code
+        max(case when geography.lad_code = mapped.lad_code_2018 then geography.combined_authority_code end)
+            as combined_authority_code
     from mapped
-    inner join geography on geography.lad_code = mapped.any_lad_code
+    inner join geography on mapped.any_lad_code = geography.lad_code
     group by 1
 ),
 
@@ -35,7 +40,7 @@ final as (
         membership.fire_authority_code,
         membership.combined_authority_code
     from population
-    left join membership on membership.lad_code_2018 = population.lad_code
+    left join membership on population.lad_code = membership.lad_code_2018
 )
 
 select * from final

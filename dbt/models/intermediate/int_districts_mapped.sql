@@ -3,7 +3,11 @@
 -- successor, when that successor is a 2018 district (e.g. Gateshead E08000020 -> E08000037,
 -- St Albans E07000100 -> E07000240). Codes whose successor came after 2018 keep their 2018 code.
 with population as (
-    select distinct lad_code, lad_name from {{ ref('stg_ons__district_population') }} where country = 'E'
+    select distinct
+        lad_code,
+        lad_name
+    from {{ ref('stg_ons__district_population') }}
+    where country = 'E'
 ),
 
 geography as (
@@ -21,9 +25,9 @@ final as (
         codes.lad_code as any_lad_code,
         coalesce(p_self.lad_code, p_active.lad_code) as lad_code_2018
     from codes
-    left join population as p_self on p_self.lad_code = codes.lad_code
-    left join geography on geography.lad_code = codes.lad_code
-    left join population as p_active on p_active.lad_code = geography.lad_code_active
+    left join population as p_self on codes.lad_code = p_self.lad_code
+    left join geography on codes.lad_code = geography.lad_code
+    left join population as p_active on geography.lad_code_active = p_active.lad_code
     where coalesce(p_self.lad_code, p_active.lad_code) is not null
 )
 

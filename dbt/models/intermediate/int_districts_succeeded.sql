@@ -5,7 +5,11 @@
 -- its 2018 predecessors. last_financial_year is the last year a merged district existed (null if it
 -- still does). [rule: reorganisation_rule]
 with recursive districts as (
-    select distinct lad_code, lad_name from {{ ref('stg_ons__district_population') }} where country = 'E'
+    select distinct
+        lad_code,
+        lad_name
+    from {{ ref('stg_ons__district_population') }}
+    where country = 'E'
 ),
 
 authorities as (
@@ -13,13 +17,19 @@ authorities as (
 ),
 
 chain as (
-    select districts.lad_code, authorities.authority_code, 0 as step
+    select
+        districts.lad_code,
+        authorities.authority_code,
+        0 as step
     from districts
-    inner join authorities on authorities.gss_code = districts.lad_code
+    inner join authorities on districts.lad_code = authorities.gss_code
     union all
-    select chain.lad_code, successor.authority_code, chain.step + 1
+    select
+        chain.lad_code,
+        successor.authority_code,
+        chain.step + 1 as step
     from chain
-    inner join authorities as current_authority on current_authority.authority_code = chain.authority_code
+    inner join authorities as current_authority on chain.authority_code = current_authority.authority_code
     inner join authorities as successor on list_contains(current_authority.replaced_by, successor.authority_code)
     where current_authority.end_date is not null and chain.step < 5
 ),
@@ -32,23 +42,38 @@ steps as (
         authorities.authority_name as name,
         authorities.end_date
     from chain
-    inner join authorities on authorities.authority_code = chain.authority_code
+    inner join authorities on chain.authority_code = authorities.authority_code
 ),
 
 own as (
     -- a district abolished by 1 April: its last financial year is the one that ended the day before
     select
         lad_code,
-        case when end_date is not null then
-            cast(year(end_date - interval 1 day) - case when month(end_date - interval 1 day) < 4 then 1 else 0 end as varchar)
-            || '-' || right(cast(year(end_date - interval 1 day) - case when month(end_date - interval 1 day) < 4 then 1 else 0 end + 1 as varchar), 2)
+        case
+            when end_date is not null then
+                cast(
+                    year(end_date - interval 1 day)
+                    - case when month(end_date - interval 1 day) < 4 then 1 else 0 end as varchar
+                )
+                || '-'
+                || right(
+                    cast(
+                        year(end_date - interval 1 day)
+                        - case when month(end_date - interval 1 day) < 4 then 1 else 0 end
+                        + 1 as varchar
+                    ),
+                    2
+                )
         end as last_financial_year
     from steps
     where step = 0
 ),
 
 latest as (
-    select lad_code, code as lad_code_2023, name as lad_name_2023
+    select
+        lad_code,
+        code as lad_code_2023,
+        name as lad_name_2023
     from steps
     where end_date is null
 ),
@@ -65,9 +90,9 @@ final as (
         latest.lad_name_2023,
         own.last_financial_year
     from districts
-    inner join steps on steps.lad_code = districts.lad_code
-    left join latest on latest.lad_code = districts.lad_code
-    left join own on own.lad_code = districts.lad_code
+    inner join steps on districts.lad_code = steps.lad_code
+    left join latest on districts.lad_code = latest.lad_code
+    left join own on districts.lad_code = own.lad_code
 )
 
 select * from final

@@ -10,17 +10,24 @@ scales as (
 ),
 
 denominators as (
-    select lad_code_2019, sum(population) as population_2015
+    select
+        lad_code_2019,
+        sum(population) as population_2015
     from {{ ref('stg_mhclg__lsoa_population_denominators') }}
     group by all
 ),
 
 lsoas as (
-    select lad_code_2019, imd_rank_2019, population_2018 from {{ ref('stg_ons__small_areas') }}
+    select
+        lad_code_2019,
+        imd_rank_2019,
+        population_2018
+    from {{ ref('stg_ons__small_areas') }}
 ),
 
 nhs_cost as (
-    select * from {{ ref('stg_research__nhs_cost_by_age') }} where reference_year = '2014-15'
+    select * from {{ ref('stg_research__nhs_cost_by_age') }}
+    where reference_year = '2014-15'
 ),
 
 -- age indicators from MYE2 mid-2018
@@ -36,13 +43,29 @@ age_counts as (
 ),
 
 age_rates as (
-    select lad_code_2019, 'pension_age_population' as indicator_id, pension_age_population as value_at_reference,
-           population_2018 as population_at_reference, 'mid-2018' as reference_year
+    select
+        lad_code_2019,
+        'pension_age_population' as indicator_id,
+        pension_age_population as value_at_reference,
+        population_2018 as population_at_reference,
+        'mid-2018' as reference_year
     from age_counts
     union all
-    select lad_code_2019, 'children_0_15', children_0_15, population_2018, 'mid-2018' from age_counts
+    select
+        lad_code_2019,
+        'children_0_15' as indicator_id,
+        children_0_15 as value_at_reference,
+        population_2018 as population_at_reference,
+        'mid-2018' as reference_year
+    from age_counts
     union all
-    select lad_code_2019, 'school_age_population', school_age_population, population_2018, 'mid-2018' from age_counts
+    select
+        lad_code_2019,
+        'school_age_population' as indicator_id,
+        school_age_population as value_at_reference,
+        population_2018 as population_at_reference,
+        'mid-2018' as reference_year
+    from age_counts
 ),
 
 -- deprivation counts from IoD 2019 (denominators: the IoD's own mid-2015 LSOA populations)
@@ -54,13 +77,16 @@ deprivation_rates as (
         denominators.population_2015 as population_at_reference,
         'about 2015-16 (IoD 2019)' as reference_year
     from scales
-    inner join denominators on denominators.lad_code_2019 = scales.lad_code_2019
+    inner join denominators on scales.lad_code_2019 = denominators.lad_code_2019
 ),
 
 -- health: each district's share of its mid-2018 LSOA population in each national IMD 2019 quintile
 -- (1 = the most deprived fifth of LSOAs)
 quintiles as (
-    select lad_code_2019, ntile(5) over (order by imd_rank_2019) as imd_quintile, population_2018
+    select
+        lad_code_2019,
+        ntile(5) over (order by imd_rank_2019) as imd_quintile,
+        population_2018
     from lsoas
 ),
 
@@ -76,21 +102,27 @@ quintile_mix as (
 -- NHS cost per person of each age and sex in the district: the national cost of each quintile
 -- weighted by the district's quintile mix
 district_cost as (
-    select quintile_mix.lad_code_2019, nhs_cost.age, nhs_cost.sex,
-           sum(quintile_mix.quintile_share * nhs_cost.cost_gbp_per_person) as cost_gbp_per_person
+    select
+        quintile_mix.lad_code_2019,
+        nhs_cost.age,
+        nhs_cost.sex,
+        sum(quintile_mix.quintile_share * nhs_cost.cost_gbp_per_person) as cost_gbp_per_person
     from quintile_mix
-    inner join nhs_cost on nhs_cost.imd_quintile = quintile_mix.imd_quintile
+    inner join nhs_cost on quintile_mix.imd_quintile = nhs_cost.imd_quintile
     group by all
 ),
 
 need as (
-    select age.lad_code_2019, sum(age.population * district_cost.cost_gbp_per_person) as need_gbp,
-           sum(age.population) as population_2018
+    select
+        age.lad_code_2019,
+        sum(age.population * district_cost.cost_gbp_per_person) as need_gbp,
+        sum(age.population) as population_2018
     from age
     inner join district_cost
-        on district_cost.lad_code_2019 = age.lad_code_2019
-        and district_cost.sex = age.sex
-        and district_cost.age = least(age.age, 85)   -- the cost table's last age is 85 and over
+        on
+            age.lad_code_2019 = district_cost.lad_code_2019
+            and age.sex = district_cost.sex
+            and district_cost.age = least(age.age, 85)   -- the cost table's last age is 85 and over
     group by all
 ),
 

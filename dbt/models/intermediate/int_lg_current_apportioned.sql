@@ -35,58 +35,95 @@ counted as (
         nullif(crosswalk.cofog_group, '') as cofog_group,
         sum(returns.amount_gbp) as amount_gbp
     from returns
-    inner join crosswalk on crosswalk.line_label = returns.line_label_key
-    where crosswalk.treatment in ('service', 'housing_benefit', 'parish_precept')
-      and returns.return_status = 'submitted'
+    inner join crosswalk on returns.line_label_key = crosswalk.line_label
+    where
+        crosswalk.treatment in ('service', 'housing_benefit', 'parish_precept')
+        and returns.return_status = 'submitted'
     group by all
 ),
 
 -- the kinds of line each year's return carries (RSX and the derived series: service lines only)
 present as (
-    select distinct financial_year, treatment from counted
+    select distinct
+        financial_year,
+        treatment
+    from counted
 ),
 
 authority_years as (
-    select authority_key, financial_year, sum(amount_gbp) as amount_gbp from counted group by all
+    select
+        authority_key,
+        financial_year,
+        sum(amount_gbp) as amount_gbp
+    from counted
+    group by all
 ),
 
 -- authorities flagged as not submitted in a year, with no counted row that year
 missing as (
-    select distinct returns.authority_key, returns.financial_year, returns.authority_name
+    select distinct
+        returns.authority_key,
+        returns.financial_year,
+        returns.authority_name
     from returns
-    where returns.return_status = 'not_submitted'
-      and not exists (select 1 from authority_years
-                      where authority_years.authority_key = returns.authority_key
-                        and authority_years.financial_year = returns.financial_year)
+    where
+        returns.return_status = 'not_submitted'
+        and not exists (
+            select 1 from authority_years
+            where
+                authority_years.authority_key = returns.authority_key
+                and authority_years.financial_year = returns.financial_year
+        )
 ),
 
 -- the nearest year with a return (the earlier on a tie)
 donors as (
-    select missing.authority_key, missing.financial_year, missing.authority_name, authority_years.financial_year as donor_year
+    select
+        missing.authority_key,
+        missing.financial_year,
+        missing.authority_name,
+        authority_years.financial_year as donor_year
     from missing
-    inner join authority_years on authority_years.authority_key = missing.authority_key
+    inner join authority_years on missing.authority_key = authority_years.authority_key
     qualify row_number() over (
         partition by missing.authority_key, missing.financial_year
-        order by abs(cast(left(authority_years.financial_year, 4) as integer) - cast(left(missing.financial_year, 4) as integer)),
-                 authority_years.financial_year) = 1
+        order by
+            abs(
+                cast(left(authority_years.financial_year, 4) as integer)
+                - cast(left(missing.financial_year, 4) as integer)
+            ),
+            authority_years.financial_year
+    ) = 1
 ),
 
 -- the kinds of line both years carry, per authority that returned in both
 comparable as (
-    select pairs.financial_year, pairs.donor_year, counted.authority_key, counted.financial_year as year_of, sum(counted.amount_gbp) as amount_gbp
-    from (select distinct financial_year, donor_year from donors) as pairs
+    select
+        pairs.financial_year,
+        pairs.donor_year,
+        counted.authority_key,
+        counted.financial_year as year_of,
+        sum(counted.amount_gbp) as amount_gbp
+    from (select distinct
+        financial_year,
+        donor_year
+    from donors) as pairs
     inner join counted on counted.financial_year in (pairs.financial_year, pairs.donor_year)
-    inner join present as p_now on p_now.financial_year = pairs.financial_year and p_now.treatment = counted.treatment
-    inner join present as p_then on p_then.financial_year = pairs.donor_year and p_then.treatment = counted.treatment
+    inner join present as p_now on pairs.financial_year = p_now.financial_year and counted.treatment = p_now.treatment
+    inner join present as p_then on pairs.donor_year = p_then.financial_year and counted.treatment = p_then.treatment
     group by all
 ),
 
 factors as (
-    select now_.financial_year, now_.donor_year, sum(now_.amount_gbp) / nullif(sum(then_.amount_gbp), 0) as factor
+    select
+        now_.financial_year,
+        now_.donor_year,
+        sum(now_.amount_gbp) / nullif(sum(then_.amount_gbp), 0) as factor
     from comparable as now_
     inner join comparable as then_
-        on then_.financial_year = now_.financial_year and then_.donor_year = now_.donor_year
-        and then_.authority_key = now_.authority_key and then_.year_of = now_.donor_year
+        on
+            now_.financial_year = then_.financial_year and now_.donor_year = then_.donor_year
+            and now_.authority_key = then_.authority_key and now_.donor_year = then_.year_of
     where now_.year_of = now_.financial_year
     group by all
 ),
@@ -103,14 +140,17 @@ imputed as (
         counted.amount_gbp * factors.factor as amount_gbp,
         'carried from ' || donors.donor_year || ' x ' || round(factors.factor, 4) as fill_rule
     from donors
-    inner join counted on counted.authority_key = donors.authority_key and counted.financial_year = donors.donor_year
+    inner join counted on donors.authority_key = counted.authority_key and donors.donor_year = counted.financial_year
     -- only the kinds of line the year's own return carries (the rest is lg_fill_rule's)
-    inner join present on present.financial_year = donors.financial_year and present.treatment = counted.treatment
-    inner join factors on factors.financial_year = donors.financial_year and factors.donor_year = donors.donor_year
+    inner join present on donors.financial_year = present.financial_year and counted.treatment = present.treatment
+    inner join factors on donors.financial_year = factors.financial_year and donors.donor_year = factors.donor_year
 ),
 
 spending as (
-    select * exclude (treatment), cast(null as varchar) as fill_rule from counted
+    select
+        * exclude (treatment),
+        cast(null as varchar) as fill_rule
+    from counted
     union all
     select * from imputed
 ),
@@ -121,9 +161,10 @@ shares as (
         coverage.lad_code,
         coverage.n_districts,
         population.financial_year,
-        population.population / sum(population.population) over (partition by coverage.authority_key, population.financial_year) as share
+        population.population
+        / sum(population.population) over (partition by coverage.authority_key, population.financial_year) as share
     from coverage
-    inner join population on population.lad_code = coverage.lad_code
+    inner join population on coverage.lad_code = population.lad_code
 ),
 
 final as (
@@ -138,12 +179,16 @@ final as (
         spending.authority_key as ecode,
         spending.source_id,
         spending.source_origin,
-        case when spending.fill_rule is not null then 'imputed_not_submitted'
-             when shares.n_districts = 1 then 'actual' else 'apportioned_population' end as method,
+        case
+            when spending.fill_rule is not null then 'imputed_not_submitted'
+            when shares.n_districts = 1 then 'actual' else 'apportioned_population'
+        end as method,
         spending.fill_rule,
         spending.amount_gbp * shares.share as amount_gbp
     from spending
-    inner join shares on shares.authority_key = spending.authority_key and shares.financial_year = spending.financial_year
+    inner join
+        shares
+        on spending.authority_key = shares.authority_key and spending.financial_year = shares.financial_year
     where {{ selected_years('spending.financial_year') }}
 )
 

@@ -18,57 +18,91 @@ crosswalk as (
 
 -- the counted kinds of line each year's chosen return carries
 present as (
-    select distinct returns.financial_year, crosswalk.treatment
+    select distinct
+        returns.financial_year,
+        crosswalk.treatment
     from returns
-    inner join crosswalk on crosswalk.line_label = returns.line_label_key
+    inner join crosswalk on returns.line_label_key = crosswalk.line_label
 ),
 
 -- an authority without a return in a full-RS year (2023-24) is carried from a year whose return may
 -- lack those lines (an RSX year): its housing benefit and precepts are then lacking too
 imputed_from as (
-    select distinct financial_year, substr(fill_rule, 14, 7) as donor_year
+    select distinct
+        financial_year,
+        substr(fill_rule, 14, 7) as donor_year
     from {{ ref('int_lg_current_apportioned') }}
     where method = 'imputed_not_submitted'
 ),
 
 -- the COFOG groups of the kinds of line a year lacks
 lacking as (
-    select distinct years.financial_year, crosswalk.cofog_division, crosswalk.cofog_group
+    select distinct
+        years.financial_year,
+        crosswalk.cofog_division,
+        crosswalk.cofog_group
     from (select distinct financial_year from returns) as years
     cross join crosswalk
-    where nullif(crosswalk.cofog_group, '') is not null
-      and (
-          not exists (select 1 from present where present.financial_year = years.financial_year
-                                              and present.treatment = crosswalk.treatment)
-          or exists (select 1 from imputed_from
-                     where imputed_from.financial_year = years.financial_year
-                       and not exists (select 1 from present where present.financial_year = imputed_from.donor_year
-                                                               and present.treatment = crosswalk.treatment))
-      )
+    where
+        nullif(crosswalk.cofog_group, '') is not null
+        and (
+            not exists (
+                select 1
+                from present
+                where
+                    present.financial_year = years.financial_year
+                    and present.treatment = crosswalk.treatment
+            )
+            or exists (
+                select 1 from imputed_from
+                where
+                    imputed_from.financial_year = years.financial_year
+                    and not exists (
+                        select 1
+                        from present
+                        where
+                            present.financial_year = imputed_from.donor_year
+                            and present.treatment = crosswalk.treatment
+                    )
+            )
+        )
 ),
 
 cra as (
     select * from {{ ref('int_cra_vintages_deduplicated') }}
-    where is_identifiable and region_kind = 'english_region' and sector = 'LG' and cap_or_cur = 'CUR'
-      and amount_gbp is not null
+    where
+        is_identifiable and region_kind = 'english_region' and sector = 'LG' and cap_or_cur = 'CUR'
+        and amount_gbp is not null
 ),
 
 cra_groups as (
-    select cra.region_code, cra.financial_year, lacking.cofog_division, lacking.cofog_group,
-           any_value(cra.source_id) as source_id, sum(cra.amount_gbp) as cra_gbp
+    select
+        cra.region_code,
+        cra.financial_year,
+        lacking.cofog_division,
+        lacking.cofog_group,
+        any_value(cra.source_id) as source_id,
+        sum(cra.amount_gbp) as cra_gbp
     from cra
-    inner join lacking on lacking.financial_year = cra.financial_year and lacking.cofog_group = cra.cofog_group
+    inner join lacking on cra.financial_year = lacking.financial_year and cra.cofog_group = lacking.cofog_group
     group by all
 ),
 
 districts as (
-    select lad_code, region_code from {{ ref('int_districts_described') }}
+    select
+        lad_code,
+        region_code
+    from {{ ref('int_districts_described') }}
 ),
 
 returned as (
-    select districts.region_code, lg.financial_year, lg.cofog_group, sum(lg.amount_gbp) as returned_gbp
+    select
+        districts.region_code,
+        lg.financial_year,
+        lg.cofog_group,
+        sum(lg.amount_gbp) as returned_gbp
     from {{ ref('int_lg_current_apportioned') }} as lg
-    inner join districts on districts.lad_code = lg.lad_code
+    inner join districts on lg.lad_code = districts.lad_code
     group by all
 ),
 

@@ -6,21 +6,46 @@
 -- E-codes). [rule: lg_from_returns_rule] [rule: derived_source_rule]
 with publisher_returns as (
     select
-        source_id, source_file, sheet, row_number, column_letter, financial_year, ecode,
-        ons_code_published as ons_code, authority_name, line_number, line_label_key, amount_gbp, return_status
+        source_id,
+        source_file,
+        sheet,
+        row_number,
+        column_letter,
+        financial_year,
+        ecode,
+        ons_code_published as ons_code,
+        authority_name,
+        line_number,
+        line_label_key,
+        amount_gbp,
+        return_status
     from {{ ref('stg_mhclg__rs_returns') }}
     where measure = 'net_current_expenditure'
 ),
 
 derived_returns as (
     select
-        source_id, source_file, sheet, row_number, column_letter, financial_year, ecode,
-        ons_code_published as ons_code, authority_name, line_number, line_label_key, amount_gbp, return_status
+        source_id,
+        source_file,
+        sheet,
+        row_number,
+        column_letter,
+        financial_year,
+        ecode,
+        ons_code_published as ons_code,
+        authority_name,
+        line_number,
+        line_label_key,
+        amount_gbp,
+        return_status
     from {{ ref('stg_third_party__council_spending') }}
 ),
 
 manifest as (
-    select source_id, origin from {{ ref('sources') }}
+    select
+        source_id,
+        origin
+    from {{ ref('sources') }}
 ),
 
 coverage as (
@@ -32,12 +57,14 @@ chosen as (
     select * from publisher_returns
     union all
     select * from derived_returns
-    where financial_year not in (select distinct financial_year from publisher_returns)
+    where financial_year not in (select distinct publisher_returns.financial_year from publisher_returns)
 ),
 
 -- the E-code the publishers' own files give an ONS code (for the derived rows, which have none)
 ecodes as (
-    select ons_code, min(ecode) as ecode
+    select
+        ons_code,
+        min(ecode) as ecode
     from publisher_returns
     where ons_code is not null and ecode is not null
     group by ons_code
@@ -55,16 +82,16 @@ final as (
         chosen.financial_year,
         coalesce(chosen.ecode, ecodes.ecode) as ecode,
         chosen.ons_code,
-        case when coverage.ecode is not null then coverage.ecode else 'ons:' || chosen.ons_code end as authority_key,
+        coalesce(coverage.ecode, 'ons:' || chosen.ons_code) as authority_key,
         chosen.authority_name,
         chosen.line_number,
         chosen.line_label_key,
         chosen.amount_gbp,
         chosen.return_status
     from chosen
-    left join ecodes on ecodes.ons_code = chosen.ons_code
+    left join ecodes on chosen.ons_code = ecodes.ons_code
     left join coverage on coverage.ecode = coalesce(chosen.ecode, ecodes.ecode)
-    left join manifest on manifest.source_id = chosen.source_id
+    left join manifest on chosen.source_id = manifest.source_id
 )
 
 select * from final

@@ -12,7 +12,11 @@ bands as (
 ),
 
 small_areas as (
-    select lsoa_code, imd_rank_2019, lad_code_2019 from {{ ref('stg_ons__small_areas') }}
+    select
+        lsoa_code,
+        imd_rank_2019,
+        lad_code_2019
+    from {{ ref('stg_ons__small_areas') }}
 ),
 
 age as (
@@ -20,48 +24,97 @@ age as (
 ),
 
 nhs_cost as (
-    select * from {{ ref('stg_research__nhs_cost_by_age') }} where reference_year = '2014-15'
+    select * from {{ ref('stg_research__nhs_cost_by_age') }}
+    where reference_year = '2014-15'
 ),
 
 -- NHS cost per head of each 2019 district's age and sex mix, at each IMD quintile's national rates
 district_quintile_cost as (
-    select age.lad_code_2019, nhs_cost.imd_quintile,
-           sum(age.population * nhs_cost.cost_gbp_per_person) / sum(age.population) as cost_per_head
+    select
+        age.lad_code_2019,
+        nhs_cost.imd_quintile,
+        sum(age.population * nhs_cost.cost_gbp_per_person) / sum(age.population) as cost_per_head
     from age
-    inner join nhs_cost on nhs_cost.sex = age.sex and nhs_cost.age = least(age.age, 85)
+    inner join nhs_cost on age.sex = nhs_cost.sex and nhs_cost.age = least(age.age, 85)
     group by age.lad_code_2019, nhs_cost.imd_quintile
 ),
 
 lsoa_quintiles as (
-    select lsoa_code, lad_code_2019, ntile(5) over (order by imd_rank_2019) as imd_quintile from small_areas
+    select
+        lsoa_code,
+        lad_code_2019,
+        ntile(5) over (order by imd_rank_2019) as imd_quintile
+    from small_areas
 ),
 
 by_band as (
-    select lsoas.lsoa_code, lsoas.lad_code, lsoas.msoa_code, lsoas.msoa_name, lsoas.ward_code, lsoas.ward_name, lsoas.imd_rank,
-           'population_0_15' as lsoa_basis, bands.population_0_15 as basis_count
+    select
+        lsoas.lsoa_code,
+        lsoas.lad_code,
+        lsoas.msoa_code,
+        lsoas.msoa_name,
+        lsoas.ward_code,
+        lsoas.ward_name,
+        lsoas.imd_rank,
+        'population_0_15' as lsoa_basis,
+        bands.population_0_15 as basis_count
     from lsoas
-    inner join bands on bands.lsoa_code = lsoas.lsoa_code
+    inner join bands on lsoas.lsoa_code = bands.lsoa_code
     union all
-    select lsoas.lsoa_code, lsoas.lad_code, lsoas.msoa_code, lsoas.msoa_name, lsoas.ward_code, lsoas.ward_name, lsoas.imd_rank,
-           'population_60_plus', bands.population_60_plus
+    select
+        lsoas.lsoa_code,
+        lsoas.lad_code,
+        lsoas.msoa_code,
+        lsoas.msoa_name,
+        lsoas.ward_code,
+        lsoas.ward_name,
+        lsoas.imd_rank,
+        'population_60_plus' as lsoa_basis,
+        bands.population_60_plus as basis_count
     from lsoas
-    inner join bands on bands.lsoa_code = lsoas.lsoa_code
+    inner join bands on lsoas.lsoa_code = bands.lsoa_code
     union all
-    select lsoas.lsoa_code, lsoas.lad_code, lsoas.msoa_code, lsoas.msoa_name, lsoas.ward_code, lsoas.ward_name, lsoas.imd_rank,
-           'health_need', lsoas.population_2018 * district_quintile_cost.cost_per_head
+    select
+        lsoas.lsoa_code,
+        lsoas.lad_code,
+        lsoas.msoa_code,
+        lsoas.msoa_name,
+        lsoas.ward_code,
+        lsoas.ward_name,
+        lsoas.imd_rank,
+        'health_need' as lsoa_basis,
+        lsoas.population_2018 * district_quintile_cost.cost_per_head as basis_count
     from lsoas
-    inner join lsoa_quintiles on lsoa_quintiles.lsoa_code = lsoas.lsoa_code
+    inner join lsoa_quintiles on lsoas.lsoa_code = lsoa_quintiles.lsoa_code
     inner join district_quintile_cost
-        on district_quintile_cost.lad_code_2019 = lsoa_quintiles.lad_code_2019
-        and district_quintile_cost.imd_quintile = lsoa_quintiles.imd_quintile
+        on
+            lsoa_quintiles.lad_code_2019 = district_quintile_cost.lad_code_2019
+            and lsoa_quintiles.imd_quintile = district_quintile_cost.imd_quintile
 ),
 
 final as (
-    select lsoa_code, lad_code, msoa_code, msoa_name, ward_code, ward_name, imd_rank, 'population' as lsoa_basis, district_share
+    select
+        lsoa_code,
+        lad_code,
+        msoa_code,
+        msoa_name,
+        ward_code,
+        ward_name,
+        imd_rank,
+        'population' as lsoa_basis,
+        district_share
     from lsoas
     union all
-    select lsoa_code, lad_code, msoa_code, msoa_name, ward_code, ward_name, imd_rank, lsoa_basis,
-           basis_count / sum(basis_count) over (partition by lad_code, lsoa_basis) as district_share
+    select
+        lsoa_code,
+        lad_code,
+        msoa_code,
+        msoa_name,
+        ward_code,
+        ward_name,
+        imd_rank,
+        lsoa_basis,
+        basis_count / sum(basis_count) over (partition by lad_code, lsoa_basis) as district_share
     from by_band
 )
 

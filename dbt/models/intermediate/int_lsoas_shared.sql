@@ -26,8 +26,8 @@ final as (
         lsoas.population_2018,
         lsoas.population_2018 / sum(lsoas.population_2018) over (partition by mapped.lad_code_2018) as district_share
     from lsoas
-    inner join mapped on mapped.any_lad_code = lsoas.lad_code_2017
-    left join msoas on msoas.lsoa_code = lsoas.lsoa_code
+    inner join mapped on lsoas.lad_code_2017 = mapped.any_lad_code
+    left join msoas on lsoas.lsoa_code = msoas.lsoa_code
 )
 
 select * from final

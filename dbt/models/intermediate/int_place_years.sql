@@ -15,7 +15,10 @@ population as (
 ),
 
 succeeded as (
-    select distinct lad_code, last_financial_year from {{ ref('int_districts_succeeded') }}
+    select distinct
+        lad_code,
+        last_financial_year
+    from {{ ref('int_districts_succeeded') }}
 ),
 
 final as (
@@ -25,10 +28,14 @@ final as (
         sum(population.population) as population,
         cast(max(population.mid_year) as integer) as population_mid_year
     from places
-    inner join members on members.place_id = places.place_id
-    inner join population on population.lad_code = members.lad_code
-    left join succeeded on succeeded.lad_code = members.lad_code
-    where not (places.place_kind = 'district' and population.financial_year > coalesce(succeeded.last_financial_year, '9999'))
+    inner join members on places.place_id = members.place_id
+    inner join population on members.lad_code = population.lad_code
+    left join succeeded on members.lad_code = succeeded.lad_code
+    where
+        not (
+            places.place_kind = 'district'
+            and population.financial_year > coalesce(succeeded.last_financial_year, '9999')
+        )
     group by all
 )
 

@@ -20,23 +20,28 @@ linked as (
     select
         bodies.*,
         -- a linked body's CRA department is its organisation's (HEFCE: BIS sponsored it, CRA 2018 has it under DfE)
-        case when nullif(crosswalk.cra_organisation, '') is not null then crosswalk.cra_department
-             else departments.cra_department end as cra_department,
+        case
+            when nullif(crosswalk.cra_organisation, '') is not null then crosswalk.cra_department
+            else departments.cra_department
+        end as cra_department,
         nullif(crosswalk.cra_organisation, '') as cra_organisation,
         coalesce(crosswalk.match_basis, 'unmatched') as match_basis
     from bodies
-    left join departments on departments.directory_department = bodies.directory_department
+    left join departments on bodies.directory_department = departments.directory_department
     left join crosswalk
-        on crosswalk.body_name = bodies.body_name and crosswalk.directory_department = bodies.directory_department
+        on bodies.body_name = crosswalk.body_name and bodies.directory_department = crosswalk.directory_department
 ),
 
 final as (
     select
         linked.*,
         coalesce(linked.classification, '') like '%NDPB%' as is_ndpb,
-        (select min(rules.rule_id) from rules
-         where (rules.applies_to = 'classification' and rules.value = linked.classification)
-            or (rules.applies_to = 'cra_department' and rules.value = linked.cra_department)) as excluded_by
+        (
+            select min(rules.rule_id) from rules
+            where
+                (rules.applies_to = 'classification' and rules.value = linked.classification)
+                or (rules.applies_to = 'cra_department' and rules.value = linked.cra_department)
+        ) as excluded_by
     from linked
 )
 

@@ -5,8 +5,17 @@ with lsoas as (
 ),
 
 final as (
-    select lsoa_code, lsoa_name, lad_code, msoa_code, msoa_name, ward_code, ward_name, imd_rank,
-           population_2018, district_share
+    select
+        lsoa_code,
+        lsoa_name,
+        lad_code,
+        msoa_code,
+        msoa_name,
+        ward_code,
+        ward_name,
+        imd_rank,
+        population_2018,
+        district_share
     from lsoas
 )
 

@@ -9,15 +9,27 @@ members as (
 ),
 
 districts as (
-    select lad_code, lad_name, region_code from {{ ref('int_districts_described') }}
+    select
+        lad_code,
+        lad_name,
+        region_code
+    from {{ ref('int_districts_described') }}
 ),
 
 regions as (
-    select distinct region_code, region_name from {{ ref('cra_regions') }} where region_kind = 'english_region'
+    select distinct
+        region_code,
+        region_name
+    from {{ ref('cra_regions') }}
+    where region_kind = 'english_region'
 ),
 
 years as (
-    select place_id, min(financial_year) as first_year, max(financial_year) as last_year, count(*) as n_years
+    select
+        place_id,
+        min(financial_year) as first_year,
+        max(financial_year) as last_year,
+        count(*) as n_years
     from {{ ref('place_totals') }}
     group by all
 ),
@@ -31,8 +43,8 @@ membership as (
         string_agg(distinct regions.region_code, ', ' order by regions.region_code) as region_code,
         string_agg(distinct regions.region_name, ', ' order by regions.region_name) as region_name
     from members
-    inner join districts on districts.lad_code = members.lad_code
-    inner join regions on regions.region_code = districts.region_code
+    inner join districts on members.lad_code = districts.lad_code
+    inner join regions on districts.region_code = regions.region_code
     group by all
 ),
 
@@ -50,8 +62,8 @@ final as (
         years.last_year,
         years.n_years
     from places
-    inner join membership on membership.place_id = places.place_id
-    inner join years on years.place_id = places.place_id
+    inner join membership on places.place_id = membership.place_id
+    inner join years on places.place_id = years.place_id
 )
 
 select * from final

@@ -11,7 +11,13 @@ with district_spend as (
 ),
 
 lsoas as (
-    select lsoa_code, lad_code, imd_rank, lsoa_basis, district_share from {{ ref('int_lsoa_indicator_shares') }}
+    select
+        lsoa_code,
+        lad_code,
+        imd_rank,
+        lsoa_basis,
+        district_share
+    from {{ ref('int_lsoa_indicator_shares') }}
 ),
 
 final as (
@@ -23,12 +29,14 @@ final as (
         district_spend.cofog_division,
         district_spend.cofog_group,
         district_spend.sector,
-        case when lsoas.lsoa_basis = 'population' then 'apportioned_population'
-             else 'apportioned_indicator' end as method,
+        case
+            when lsoas.lsoa_basis = 'population' then 'apportioned_population'
+            else 'apportioned_indicator'
+        end as method,
         lsoas.lsoa_basis,
         district_spend.amount_gbp * lsoas.district_share as amount_gbp
     from district_spend
-    inner join lsoas on lsoas.lad_code = district_spend.lad_code and lsoas.lsoa_basis = district_spend.lsoa_basis
+    inner join lsoas on district_spend.lad_code = lsoas.lad_code and district_spend.lsoa_basis = lsoas.lsoa_basis
 )
 
 select * from final

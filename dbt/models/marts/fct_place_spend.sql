@@ -19,27 +19,41 @@ places as (
 ),
 
 place_years as (
-    select place_id, financial_year from {{ ref('int_place_years') }}
+    select
+        place_id,
+        financial_year
+    from {{ ref('int_place_years') }}
 ),
 
 manifest as (
-    select source_id, origin from {{ ref('sources') }}
+    select
+        source_id,
+        origin
+    from {{ ref('sources') }}
 ),
 
 -- an authority's figure shared over several districts that all lie in one place is, for that place,
 -- the authority's own return for exactly its area: method actual (Cumberland's own return in
 -- Cumberland, Greater Manchester's combined authority in the Greater Manchester pilot). [rule: count_rule]
 shared as (
-    select financial_year, organisation, source_id, sum(amount_gbp) as authority_gbp
+    select
+        financial_year,
+        organisation,
+        source_id,
+        sum(amount_gbp) as authority_gbp
     from district_spend
     where sector = 'LG' and method = 'apportioned_population'
     group by all
 ),
 
 whole_in_place as (
-    select places.place_id, district_spend.financial_year, district_spend.organisation, district_spend.source_id
+    select
+        places.place_id,
+        district_spend.financial_year,
+        district_spend.organisation,
+        district_spend.source_id
     from district_spend
-    inner join places on places.lad_code = district_spend.lad_code
+    inner join places on district_spend.lad_code = places.lad_code
     inner join shared using (financial_year, organisation, source_id)
     where district_spend.sector = 'LG' and district_spend.method = 'apportioned_population'
     group by all
@@ -65,13 +79,17 @@ final as (
         sum(district_spend.population_only_gbp) as population_only_gbp,
         district_spend.return_reference
     from district_spend
-    inner join places on places.lad_code = district_spend.lad_code
-    inner join place_years on place_years.place_id = places.place_id and place_years.financial_year = district_spend.financial_year
-    left join manifest on manifest.source_id = district_spend.source_id
+    inner join places on district_spend.lad_code = places.lad_code
+    inner join
+        place_years
+        on places.place_id = place_years.place_id and district_spend.financial_year = place_years.financial_year
+    left join manifest on district_spend.source_id = manifest.source_id
     left join whole_in_place
-        on whole_in_place.place_id = places.place_id and whole_in_place.financial_year = district_spend.financial_year
-        and whole_in_place.organisation = district_spend.organisation and whole_in_place.source_id = district_spend.source_id
-        and district_spend.sector = 'LG' and district_spend.method = 'apportioned_population'
+        on
+            places.place_id = whole_in_place.place_id and district_spend.financial_year = whole_in_place.financial_year
+            and district_spend.organisation = whole_in_place.organisation
+            and district_spend.source_id = whole_in_place.source_id
+            and district_spend.sector = 'LG' and district_spend.method = 'apportioned_population'
     group by all
 )
 

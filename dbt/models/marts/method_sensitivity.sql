@@ -6,7 +6,11 @@ with spend as (
 ),
 
 totals as (
-    select place_id, financial_year, population from {{ ref('place_totals') }}
+    select
+        place_id,
+        financial_year,
+        population
+    from {{ ref('place_totals') }}
 ),
 
 streams as (

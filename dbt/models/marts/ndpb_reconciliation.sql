@@ -6,7 +6,11 @@ with bodies as (
 ),
 
 cra as (
-    select financial_year, department, coalesce(organisation, department) as organisation, sum(amount_gbp) as cra_total_gbp
+    select
+        financial_year,
+        department,
+        coalesce(organisation, department) as organisation,
+        sum(amount_gbp) as cra_total_gbp
     from {{ ref('stg_hmt__cra') }}
     where source_id = 'cra_2018'
     group by all
@@ -29,8 +33,9 @@ final as (
         bodies.row_number
     from bodies
     inner join cra
-        on cra.financial_year = bodies.financial_year and cra.department = bodies.cra_department
-        and cra.organisation = bodies.cra_organisation
+        on
+            bodies.financial_year = cra.financial_year and bodies.cra_department = cra.department
+            and bodies.cra_organisation = cra.organisation
 )
 
 select * from final

@@ -6,14 +6,25 @@ with bodies as (
 ),
 
 cra as (
-    select department, organisation, financial_year, sum(amount_gbp) as amount_gbp
+    select
+        department,
+        organisation,
+        financial_year,
+        sum(amount_gbp) as amount_gbp
     from {{ ref('stg_hmt__cra') }}
-    where source_id = 'cra_2018' and organisation is not null and not {{ is_department_itself('organisation', 'department') }}
+    where
+        source_id = 'cra_2018'
+        and organisation is not null
+        and not {{ is_department_itself('organisation', 'department') }}
     group by all
 ),
 
 linked as (
-    select distinct cra_department, cra_organisation from bodies where cra_organisation is not null
+    select distinct
+        cra_department,
+        cra_organisation
+    from bodies
+    where cra_organisation is not null
 ),
 
 directory_side as (
@@ -38,7 +49,7 @@ cra_side as (
         cast(null as integer) as last_directory_year,
         sum(cra.amount_gbp) filter (where cra.financial_year = '2014-15') as amount_gbp
     from cra
-    left join linked on linked.cra_department = cra.department and linked.cra_organisation = cra.organisation
+    left join linked on cra.department = linked.cra_department and cra.organisation = linked.cra_organisation
     where linked.cra_organisation is null
     group by all
 ),

@@ -6,12 +6,20 @@ with cra as (
 ),
 
 uk_population as (
-    select mid_year, population from {{ ref('stg_ons__area_population') }} where area_code = 'K02000001'
+    select
+        mid_year,
+        population
+    from {{ ref('stg_ons__area_population') }}
+    where area_code = 'K02000001'
 ),
 
 totals as (
-    select financial_year, source_id, sum(amount_gbp) as non_identifiable_gbp
-    from cra group by all
+    select
+        financial_year,
+        source_id,
+        sum(amount_gbp) as non_identifiable_gbp
+    from cra
+    group by all
 ),
 
 final as (
@@ -23,7 +31,10 @@ final as (
         totals.non_identifiable_gbp / uk_population.population as per_head_gbp
     from totals
     inner join uk_population on uk_population.mid_year = cast(left(totals.financial_year, 4) as integer)
-    where cast(left(totals.financial_year, 4) as integer) between {{ var('first_count_year') }} and {{ var('last_count_year') }}
+    where
+        cast(
+            left(totals.financial_year, 4) as integer
+        ) between {{ var('first_count_year') }} and {{ var('last_count_year') }}
 )
 
 select * from final

@@ -45,8 +45,8 @@ final as (
         coalesce(totals.derived_source_gbp, 0) / totals.total_gbp as share_derived_source,
         coalesce(totals.filled_gbp, 0) / totals.total_gbp as share_filled
     from places
-    inner join place_population on place_population.place_id = places.place_id
-    left join totals on totals.place_id = places.place_id and totals.financial_year = place_population.financial_year
+    inner join place_population on places.place_id = place_population.place_id
+    left join totals on places.place_id = totals.place_id and place_population.financial_year = totals.financial_year
 )
 
 select * from final

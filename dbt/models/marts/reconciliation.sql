@@ -6,32 +6,55 @@ with cra as (
 ),
 
 districts as (
-    select lad_code, region_code from {{ ref('int_districts_described') }}
+    select
+        lad_code,
+        region_code
+    from {{ ref('int_districts_described') }}
 ),
 
 spend as (
     -- after partner returns: a returned figure and the re-apportioned rest still add up to the regional
     -- figure; the transfers the returns revealed are reported beside it [rule: returns_rule]
-    select lad_code, financial_year, sector, method, amount_gbp from {{ ref('int_spend_with_returns') }}
+    select
+        lad_code,
+        financial_year,
+        sector,
+        method,
+        amount_gbp
+    from {{ ref('int_spend_with_returns') }}
 ),
 
 regions as (
-    select distinct region_code, region_name from {{ ref('cra_regions') }} where region_kind = 'english_region'
+    select distinct
+        region_code,
+        region_name
+    from {{ ref('cra_regions') }}
+    where region_kind = 'english_region'
 ),
 
 published as (
-    select region_code, financial_year, sector, sum(amount_gbp) as published_gbp
+    select
+        region_code,
+        financial_year,
+        sector,
+        sum(amount_gbp) as published_gbp
     from cra
-    where financial_year in (select distinct financial_year from {{ ref('int_district_population_shared') }})
+    where
+        financial_year in (
+            select distinct shared.financial_year from {{ ref('int_district_population_shared') }} as shared
+        )
     group by all
 ),
 
 allocated as (
-    select districts.region_code, spend.financial_year, spend.sector,
-           sum(spend.amount_gbp) filter (where spend.method <> 'transfer_removed') as allocated_gbp,
-           coalesce(-sum(spend.amount_gbp) filter (where spend.method = 'transfer_removed'), 0) as transfers_removed_gbp
+    select
+        districts.region_code,
+        spend.financial_year,
+        spend.sector,
+        sum(spend.amount_gbp) filter (where spend.method <> 'transfer_removed') as allocated_gbp,
+        coalesce(-sum(spend.amount_gbp) filter (where spend.method = 'transfer_removed'), 0) as transfers_removed_gbp
     from spend
-    inner join districts on districts.lad_code = spend.lad_code
+    inner join districts on spend.lad_code = districts.lad_code
     group by all
 ),
 
@@ -47,7 +70,7 @@ final as (
         coalesce(allocated.transfers_removed_gbp, 0) as transfers_removed_gbp
     from published
     left join allocated using (region_code, financial_year, sector)
-    left join regions on regions.region_code = published.region_code
+    left join regions on published.region_code = regions.region_code
 )
 
 select * from final

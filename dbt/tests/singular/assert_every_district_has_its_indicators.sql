@@ -1,17 +1,25 @@
 -- Every 2018 district has every indicator of seed indicators, not negative, in every year of the
 -- count: a district missing from an indicator's file (or from the lookup to its 2019 district) is
 -- listed by code and name with the indicator and the file it is missing from. [rule: indicator_rule]
-{{ config(meta={'dagster': {'ref': {'name': 'int_district_indicators_scaled'}}}) }}  -- shown in Dagster as a check on int_district_indicators_scaled
+-- shown in Dagster as a check on int_district_indicators_scaled
+{{ config(meta={'dagster': {'ref': {'name': 'int_district_indicators_scaled'}}}) }}
+
 with scaled as (
     select * from {{ ref('int_district_indicators_scaled') }}
 ),
 
 districts as (
-    select lad_code, lad_name from {{ ref('int_districts_described') }}
+    select
+        lad_code,
+        lad_name
+    from {{ ref('int_districts_described') }}
 ),
 
 indicators as (
-    select indicator_id, source_ids from {{ ref('indicators') }}
+    select
+        indicator_id,
+        source_ids
+    from {{ ref('indicators') }}
 )
 
 select
@@ -23,7 +31,7 @@ select
     case when scaled.indicator_value is null then 'missing' else 'negative' end as problem,
     count(*) as years
 from scaled
-inner join districts on districts.lad_code = scaled.lad_code
-inner join indicators on indicators.indicator_id = scaled.indicator_id
+inner join districts on scaled.lad_code = districts.lad_code
+inner join indicators on scaled.indicator_id = indicators.indicator_id
 where scaled.indicator_value is null or scaled.indicator_value < 0
 group by all

@@ -1,7 +1,14 @@
 -- every place has a count for every financial year it is published (int_place_years: every year for
 -- the April-2023 districts and the pilots, the years it existed for a 2018 district merged since)
-{{ config(meta={'dagster': {'ref': {'name': 'place_totals'}}}) }}  -- shown in Dagster as a check on place_totals
-with expected as (select place_id, financial_year from {{ ref('int_place_years') }})
+-- shown in Dagster as a check on place_totals
+{{ config(meta={'dagster': {'ref': {'name': 'place_totals'}}}) }}
+with expected as (
+    select
+        place_id,
+        financial_year
+    from {{ ref('int_place_years') }}
+)
+
 select expected.* from expected
-left join {{ ref('place_totals') }} t using (place_id, financial_year)
+left join {{ ref('place_totals') }} as t using (place_id, financial_year)
 where t.total_gbp is null

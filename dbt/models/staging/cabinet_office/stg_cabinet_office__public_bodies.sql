@@ -13,7 +13,7 @@ final as (
         row_number,
         cast(directory_year as integer) as directory_year,
         cast(cast(directory_year as integer) - 1 as varchar) || '-'
-            || lpad(cast(cast(directory_year as integer) % 100 as varchar), 2, '0') as financial_year,
+        || lpad(cast(cast(directory_year as integer) % 100 as varchar), 2, '0') as financial_year,
         trim(body_name) as body_name,
         coalesce(department, '') as directory_department,
         classification,
@@ -23,9 +23,9 @@ final as (
         {{ parse_pounds('total_gross_expenditure') }} as total_gross_expenditure_gbp
     from source
     where body_name is not null
-      -- a note printed in the body column with nothing else on its row (2015: "arm's length bodies
-      -- abolished before 31st March 2015 show zero ...") is not a body
-      and not (department is null and classification is null and total_gross_expenditure is null)
+    -- a note printed in the body column with nothing else on its row (2015: "arm's length bodies
+    -- abolished before 31st March 2015 show zero ...") is not a body
+    and not (department is null and classification is null and total_gross_expenditure is null)
 )
 
 select * from final

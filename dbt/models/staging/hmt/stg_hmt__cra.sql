@@ -17,12 +17,17 @@ parsed as (
     select
         source.*,
         -- "10. Social protection" -> "10"; "4. Economic affairs" -> "04"
-        case when regexp_matches(cofog_function, '^\d+\.')
-             then lpad(regexp_extract(cofog_function, '^(\d+)\.', 1), 2, '0') end as division_parsed,
+        case
+            when regexp_matches(source.cofog_function, '^\d+\.')
+                then lpad(regexp_extract(source.cofog_function, '^(\d+)\.', 1), 2, '0')
+        end as division_parsed,
         -- "10.4 Family and children" -> "10.4"; "4.3 Fuel and energy" -> "04.3"
-        case when regexp_matches(cofog_subfunction, '^\d+\.\d\b')
-             then lpad(regexp_extract(cofog_subfunction, '^(\d+)\.', 1), 2, '0') || '.'
-                  || regexp_extract(cofog_subfunction, '^\d+\.(\d)', 1) end as group_parsed
+        case
+            when regexp_matches(source.cofog_subfunction, '^\d+\.\d\b')
+                then
+                    lpad(regexp_extract(source.cofog_subfunction, '^(\d+)\.', 1), 2, '0') || '.'
+                    || regexp_extract(source.cofog_subfunction, '^\d+\.(\d)', 1)
+        end as group_parsed
     from source
 ),
 
@@ -45,8 +50,10 @@ final as (
         cofog.cofog_code as cofog_group,
         upper(trim(parsed.id_or_non_id)) = 'ID' as is_identifiable,
         -- CRA 2020 on print TES_CUR / TES_CAP in some rows: the same current / capital split
-        case when parsed.cap_or_cur like '%CUR' then 'CUR' when parsed.cap_or_cur like '%CAP' then 'CAP'
-             else parsed.cap_or_cur end as cap_or_cur,
+        case
+            when parsed.cap_or_cur like '%CUR' then 'CUR' when parsed.cap_or_cur like '%CAP' then 'CAP'
+            else parsed.cap_or_cur
+        end as cap_or_cur,
         case when parsed.sector = 'LA' then 'LG' else parsed.sector end as sector,
         parsed.region as region_published,
         regions.region_code,
@@ -55,7 +62,7 @@ final as (
         parsed.value * case parsed.unit when 'GBP million' then 1000000 when 'GBP thousand' then 1000 end as amount_gbp
     from parsed
     left join regions on regions.region_label = lower(trim(parsed.region))
-    left join cofog on cofog.cofog_code = parsed.group_parsed
+    left join cofog on parsed.group_parsed = cofog.cofog_code
 )
 
 select * from final

@@ -15,7 +15,8 @@ final as (
         financial_year,
         measure,
         ecode,
-        case when regexp_matches(ons_code, '^E\d{8}$') then ons_code end as ons_code_published,  -- not Lee Valley's E-code
+        -- not Lee Valley's E-code
+        case when regexp_matches(ons_code, '^E\d{8}$') then ons_code end as ons_code_published,
         authority_name,
         authority_class,
         line_number,

@@ -14,8 +14,9 @@ final as (
         source_id,
         row_number
     from source
-    where area_code like 'E0%'
-      and geography in ('Unitary Authority', 'Metropolitan District', 'London Borough', 'Non-metropolitan District')
+    where
+        area_code like 'E0%'
+        and geography in ('Unitary Authority', 'Metropolitan District', 'London Borough', 'Non-metropolitan District')
 )
 
 select * from final

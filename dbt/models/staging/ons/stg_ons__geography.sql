@@ -18,9 +18,12 @@ fire17 as (
 
 codes as (
     select lad_code from la
-    union select lad_code from county12
-    union select lad_code from police17
-    union select lad_code from fire17
+    union
+    select lad_code from county12
+    union
+    select lad_code from police17
+    union
+    select lad_code from fire17
 ),
 
 final as (
@@ -33,10 +36,10 @@ final as (
         police17.police_force_code as police_force_code_2017,
         fire17.fire_authority_code as fire_authority_code_2017
     from codes
-    left join la on la.lad_code = codes.lad_code
-    left join county12 on county12.lad_code = codes.lad_code
-    left join police17 on police17.lad_code = codes.lad_code
-    left join fire17 on fire17.lad_code = codes.lad_code
+    left join la on codes.lad_code = la.lad_code
+    left join county12 on codes.lad_code = county12.lad_code
+    left join police17 on codes.lad_code = police17.lad_code
+    left join fire17 on codes.lad_code = fire17.lad_code
 )
 
 select * from final

@@ -18,9 +18,10 @@ final as (
         sheet,
         row_number
     from source
-    where regexp_matches(area_code, '^E0[6-9]')
-      and sex in ('male', 'female')
-      and regexp_matches(age, '^\d+\+?$')
+    where
+        regexp_matches(area_code, '^E0[6-9]')
+        and sex in ('male', 'female')
+        and regexp_matches(age, '^\d+\+?$')
 )
 
 select * from final

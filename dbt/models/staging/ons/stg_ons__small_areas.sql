@@ -24,8 +24,8 @@ final as (
         imd.lad_code as lad_code_2019,
         cast(population.population as bigint) as population_2018
     from population
-    left join wards on wards.lsoa_code = population.area_code
-    left join imd on imd.lsoa_code = population.area_code
+    left join wards on population.area_code = wards.lsoa_code
+    left join imd on population.area_code = imd.lsoa_code
 )
 
 select * from final

@@ -21,7 +21,7 @@ final as (
         sheet,
         cast(row_number as integer) as row_number,
         return_file || case when sheet <> '' then ', sheet ''' || sheet || '''' else '' end
-            || ', row ' || cast(row_number as varchar) as return_reference
+        || ', row ' || cast(row_number as varchar) as return_reference
     from source
 )
 

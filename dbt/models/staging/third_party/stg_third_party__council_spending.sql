@@ -1,6 +1,7 @@
 -- The third-party derived revenue outturn series (council_spending.json; NOT a publisher's file),
 -- one row per authority, year and service, each service column given its RS line through the seed
--- derived_service_lines: pounds, not thousands. Its class and England totals are not authorities. An authority whose total is null did not submit.
+-- derived_service_lines: pounds, not thousands. Its class and England totals are not authorities.
+-- An authority whose total is null did not submit.
 -- [rule: derived_source_rule]
 with source as (
     select * from {{ source('raw', 'derived_revenue_outturn') }}
@@ -31,10 +32,11 @@ final as (
         source.return_status,
         source.origin
     from source
-    left join lines on lines.column_name = source.column_name
+    left join lines on source.column_name = lines.column_name
     -- authorities only: not the England total (E92000001) nor the class totals (E06, EOTH, P, FR...)
-    where (regexp_matches(source.ons_code, '^E\d{8}$') or regexp_matches(source.ons_code, '^E\d{4}$'))
-      and source.ons_code <> 'E92000001'
+    where
+        (regexp_matches(source.ons_code, '^E\d{8}$') or regexp_matches(source.ons_code, '^E\d{4}$'))
+        and source.ons_code <> 'E92000001'
 )
 
 select * from final
