@@ -60,7 +60,7 @@ lint: install  ## the lint gate: ruff (check and format) on Python, sqlfluff (du
 	  --processes 2 --disable-progress-bar
 
 conventions: install  ## dbt conventions (dbt-project-evaluator's rules) on the parsed project, exceptions in a seed
-	$(BIN)/python -m dagster_project.conventions
+	$(BIN)/python -m dagster_project.dbt_conventions
 
 notebooks: install  ## open the analysts' notebooks in JupyterLab on the project's kernel (HOST, PORT)
 	cd notebooks && PATH=$(CURDIR)/$(BIN):$$PATH $(CURDIR)/$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser \

@@ -125,7 +125,7 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
             [place, year],
         ).fetchall()
         names = (
-            dict(con.execute("SELECT cofog_code, description FROM raw.cofog").fetchall())
+            dict(con.execute("SELECT cofog_code, description FROM marts.dim_cofog").fetchall())
             if by in ("cofog", "group")
             else {}
         )

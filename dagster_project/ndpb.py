@@ -27,7 +27,9 @@ def get_report(warehouse: Path, region: str, year: str, top: int = 15) -> NdpbRe
     require_warehouse(warehouse)
     with connect(warehouse, read_only=True) as con:
         regions = dict(
-            con.execute("SELECT region_code, rgnnm FROM raw.geo_region_codes WHERE region_code LIKE 'E%'").fetchall()
+            con.execute(
+                "SELECT region_code, region_name FROM seeds.cra_regions WHERE region_kind = 'english_region'"
+            ).fetchall()
         )
         by_name = {n.lower(): c for c, n in regions.items()}
         code = region if region in regions else by_name.get(region.lower())
@@ -58,8 +60,8 @@ def get_report(warehouse: Path, region: str, year: str, top: int = 15) -> NdpbRe
         ndpbs = con.execute(
             """
             SELECT b.organisation, b.department, any_value(b.classification), sum(b.amount_gbp)
-            FROM marts.place_spend_by_body b JOIN intermediate.int_districts_described d ON d.lad_code = b.place_id
-            WHERE d.region_code = ? AND b.financial_year = ? AND b.is_ndpb
+            FROM marts.place_spend_by_body b JOIN marts.dim_place d ON d.place_id = b.place_id
+            WHERE d.place_kind = 'district' AND d.region_code = ? AND b.financial_year = ? AND b.is_ndpb
             GROUP BY 1, 2 ORDER BY 4 DESC LIMIT ?""",
             [code, year, top],
         ).fetchall()
@@ -75,13 +77,8 @@ def get_report(warehouse: Path, region: str, year: str, top: int = 15) -> NdpbRe
             WHERE side LIKE 'directory%' ORDER BY amount_gbp DESC NULLS LAST""").fetchall()
         unmatched_cra = con.execute(
             """
-            SELECT c.organisation, c.department, sum(c.amount_gbp)
-            FROM staging.stg_hmt__cra c
-            JOIN marts.ndpb_unmatched u ON u.side LIKE 'CRA%' AND u.body = c.organisation AND u.department =
-                c.department
-            WHERE c.source_id = 'cra_2018' AND c.region_code = ? AND c.financial_year = ? AND c.is_identifiable
-              AND c.sector IN ('CG', 'PC')
-            GROUP BY 1, 2 ORDER BY 3 DESC LIMIT ?""",
+            SELECT organisation, department, amount_gbp FROM marts.ndpb_unmatched_by_region
+            WHERE region_code = ? AND financial_year = ? ORDER BY 3 DESC LIMIT ?""",
             [code, year, top],
         ).fetchall()
     return NdpbReport(code, regions[code], year, coverage, ndpbs, reconciliation, unmatched_directory, unmatched_cra)

@@ -11,6 +11,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
+from . import policy
 from .count import CountError, get_count, population_label
 from .gate_report import build_info
 from .warehouse import connect
@@ -33,14 +34,8 @@ def _short(name: str, width: int = 34) -> str:
     return name if len(name) <= width else name[: width - 1].rstrip() + "…"
 
 
-METHODS = {
-    "actual": "Actual: the authority's own outturn return for this area",
-    "actual_return": "Actual: the body's own figure from a partner return (totalplace template)",
-    "transfer_removed": "Transfer removed: money a returning body said another counted body funded",
-    "apportioned_indicator": "Apportioned by an indicator",
-    "apportioned_population": "Apportioned by population (last resort)",
-    "imputed_not_submitted": "Imputed: an authority that made no return that year, carried from its nearest year",
-}
+# how each method reads on the page: seed methods (its label column)
+METHODS = policy.load().methods
 
 
 def _signed(gbp: float, scale: float = 1e6, unit: str = "m", digits: int = 1) -> str:

@@ -2,8 +2,9 @@
 manifest is prepared by dagster-dbt's own preparer, ``@dbt_assets`` over that manifest with a
 translator, and ``DbtCliResource`` (less two measured start-up costs, see below).
 
-dbt sources named raw.<table> map to the Dagster raw assets ["raw", <table>] (the translator's default
-for sources), so a failed raw gate (a blocking asset check) stops every model that reads that table.
+dbt sources are declared per publisher beside their staging models (source('hmt', 'cra')), all in
+the raw schema; each maps to the Dagster raw asset ["raw", <table>], so a failed raw gate (a blocking
+asset check) stops every model that reads that table.
 
 What a run covers is passed to dbt as ``--vars``, never through the process environment:
 - ``warehouse``: the run's working file (resources.py), which profiles.yml reads;
@@ -69,12 +70,14 @@ def ensure_manifest() -> Path:
 
 class TotalplaceTranslator(DagsterDbtTranslator):
     """Asset keys are [schema, model] (marts/fct_place_spend, staging/stg_cra__spend, seeds/places);
-    sources are [source, table] (raw/cra), the keys of the raw assets. The group is the folder's
-    (dbt_project.yml meta), the description the model's YAML description."""
+    sources are [schema, table] (raw/cra), the keys of the raw assets, whichever publisher declares
+    them. The group is the folder's (dbt_project.yml meta), the description the model's YAML
+    description."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
+            # sources are declared per publisher (hmt, ons, ...) but all live in the raw schema
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
         schema = dbt_resource_props.get("config", {}).get("schema")
         return dg.AssetKey([schema, dbt_resource_props["name"]] if schema else [dbt_resource_props["name"]])
 

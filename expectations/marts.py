@@ -1,7 +1,9 @@
 """Marts gate: what the published count must look like (GE suites, as code).
 
 The dbt tests check the same marts from the inside (keys, relationships, conservation); these
-suites are the last look before publishing, on what an analyst will read.
+suites are the last look before publishing, on what an analyst will read. The lists and thresholds
+(COFOG divisions, methods, the per-head band) are passed in: their one home is a dbt seed or var,
+read by dagster_project/policy.py, and this package imports nothing from dagster_project.
 """
 
 from __future__ import annotations
@@ -11,11 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # GE is imported where a suite is built (dagster_project/checks/ge.py)
     import great_expectations as gx
 
-COFOG_DIVISIONS = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]
-PER_HEAD_BAND = (3_000, 60_000)  # £ per head per year: outside this the count is wrong, not surprising
 
-
-def fct_place_spend_suite() -> gx.ExpectationSuite:
+def fct_place_spend_suite(policy) -> gx.ExpectationSuite:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
@@ -35,27 +34,22 @@ def fct_place_spend_suite() -> gx.ExpectationSuite:
         s.add_expectation(gxe.ExpectColumnToExist(column=c))
     for c in ("place_id", "financial_year", "cofog_division", "sector", "source_id", "method", "amount_gbp"):
         s.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=c))
-    s.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="cofog_division", value_set=COFOG_DIVISIONS))
+    s.add_expectation(
+        gxe.ExpectColumnValuesToBeInSet(column="cofog_division", value_set=sorted(policy.cofog_divisions))
+    )
     s.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="cofog_group", regex=r"^(0[1-9]|10)\.\d$"))
     s.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="sector", value_set=["CG", "LG", "PC"]))
     s.add_expectation(
         gxe.ExpectColumnValuesToBeInSet(
             column="method",
-            value_set=[
-                "actual",
-                "actual_return",
-                "apportioned_indicator",
-                "apportioned_population",
-                "imputed_not_submitted",
-                "transfer_removed",
-            ],
+            value_set=sorted(policy.methods),
         )
     )
     s.add_expectation(gxe.ExpectColumnValuesToMatchRegex(column="financial_year", regex=r"^20\d\d-\d\d$"))
     return s
 
 
-def place_totals_suite() -> gx.ExpectationSuite:
+def place_totals_suite(policy) -> gx.ExpectationSuite:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
@@ -66,7 +60,7 @@ def place_totals_suite() -> gx.ExpectationSuite:
     s.add_expectation(gxe.ExpectColumnValuesToBeBetween(column="total_gbp", min_value=0))
     s.add_expectation(
         gxe.ExpectColumnValuesToBeBetween(
-            column="per_capita_gbp", min_value=PER_HEAD_BAND[0], max_value=PER_HEAD_BAND[1]
+            column="per_capita_gbp", min_value=policy.per_head_band[0], max_value=policy.per_head_band[1]
         )
     )
     # an authority's own net current expenditure can be below zero (income above spending: West Lancashire
@@ -78,7 +72,7 @@ def place_totals_suite() -> gx.ExpectationSuite:
     return s
 
 
-def reconciliation_suite() -> gx.ExpectationSuite:
+def reconciliation_suite(policy) -> gx.ExpectationSuite:
     """On the CG and PC rows: every published regional figure conserved to under £1,000."""
     import great_expectations as gx
     import great_expectations.expectations as gxe

@@ -10,7 +10,8 @@ published for both (an MSOA's population is the sum of its LSOAs'):
   3. a group still left takes, among remaining codes with its population, the one nearest its
      authority's other codes.
 Every MSOA must end with exactly one group and equal population: the script fails otherwise, and a
-dbt test checks the same on the seed. Run after `totalplace build` (reads the published warehouse):
+dbt test checks the same on the seed. Run after `totalplace build` (reads the published warehouse, and
+the ONS LSOA-CCG-district lookup straight from the mirror: the build does not load it):
     python scripts/infer_lsoa_to_msoa.py
 """
 
@@ -22,13 +23,20 @@ from pathlib import Path
 import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
+MIRROR = Path(os.environ.get("TOTALPLACE_MIRROR") or ROOT.parent / "shared" / "raw")
+LSOA_LOOKUP = (
+    MIRROR
+    / "ons_geography"
+    / "Lower_Layer_Super_Output_Area_2011_to_Clinical_Commissioning_Group_to_Local_Authority_District_"
+    "April_2017_Lookup_in_England_Version_4.csv"
+)
 
 
 def main() -> int:
     wh = os.environ.get("TOTALPLACE_WAREHOUSE", str(ROOT / "warehouse" / "totalplace.duckdb"))
     con = duckdb.connect(wh, read_only=True)
-    lsoa = con.execute("""SELECT s.area_code AS lsoa_code, i.lsoa11nm AS lsoa_name, s.population
-        FROM raw.ons_small_area_population s JOIN raw.geo_lsoa_ccg17 i ON i.lsoa_code = s.area_code
+    lsoa = con.execute(f"""SELECT s.area_code AS lsoa_code, i.lsoa11nm AS lsoa_name, s.population
+        FROM raw.ons_small_area_population s JOIN read_csv('{LSOA_LOOKUP}') i ON i.lsoa11cd = s.area_code
         WHERE s.area_type = 'LSOA' AND s.area_code LIKE 'E01%'""").df()
     msoa = con.execute("""SELECT area_code AS msoa_code, population FROM raw.ons_small_area_population
         WHERE area_type = 'MSOA' AND area_code LIKE 'E02%'""").df()

@@ -5,6 +5,7 @@ purpose. Run after `totalplace build`: python scripts/make_authority_coverage.py
 
 import collections
 import csv
+import os
 import re
 from pathlib import Path
 
@@ -23,7 +24,13 @@ auths = q("""select ecode, arg_max(authority_name, financial_year), arg_max(auth
     min(financial_year), max(financial_year),
   max(ons_code) filter (where ons_code is not null) from raw.revenue_outturn_rs where
       measure='net_current_expenditure' group by 1 order by 1""")
-lookup = dict(q("select ecode, ons_code from raw.geo_ecode_lookup where ons_code is not null"))
+# the researchers' E-code -> ONS code list, read from the mirror (the build does not load it)
+ECODE_LOOKUP = (
+    Path(os.environ.get("TOTALPLACE_MIRROR") or ROOT.parent / "shared" / "raw")
+    / "ons_geography"
+    / "lookups_between_ons_and_ecodes.csv"
+)
+lookup = dict(q(f"select ecode, ons_code from read_csv('{ECODE_LOOKUP}') where ons_code is not null"))
 published = {e: o for e, _, _, _, _, o in auths if o}
 fire17 = {c for (c,) in q("select distinct fire_authority_code from raw.geo_lad17_fire_authority")}
 

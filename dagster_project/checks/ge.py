@@ -82,7 +82,6 @@ WHAT = {
     "expect_column_values_to_match_regex": "{column} matches {regex}",
     "expect_column_values_to_be_in_set": "{column} is one of {value_set}",
     "expect_column_values_to_be_between": "{column} is between {min_value} and {max_value}",
-    "expect_column_values_to_be_in_type_list": "{column} is numeric",
     "expect_column_pair_values_a_to_be_greater_than_b": "{column_A} >= {column_B}",
 }
 

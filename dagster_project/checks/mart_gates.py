@@ -8,6 +8,7 @@ import dagster as dg
 
 from expectations.marts import SUITES
 
+from .. import policy
 from ..partitions import run_years
 from ..resources import TotalplaceConfig
 from ..warehouse import connect
@@ -22,7 +23,7 @@ def evaluate_mart_gate(warehouse: Path, table: str, years: list[str] | None = No
             df = con.execute(sql).df()
         else:
             df = con.execute(f"SELECT * FROM ({sql}) WHERE financial_year IN (SELECT unnest(?))", [years]).df()
-    return run_suite(build_suite, (), df), len(df)
+    return run_suite(build_suite, (policy.load(),), df), len(df)
 
 
 def mart_gate(table: str) -> dg.AssetChecksDefinition:

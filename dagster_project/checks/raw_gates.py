@@ -68,7 +68,7 @@ def raw_gate(table: str, sources: list[Source]) -> dg.AssetChecksDefinition:
         name="raw_gate",
         blocking=True,
         description=f"GE suite raw.{table} (expectations/raw.py): expected columns, non-empty keys, "
-        f"unique keys, well-formed codes, numeric values, data rows per file ({files}).",
+        f"unique keys, well-formed codes, no negative counts, data rows per file ({files}).",
     )
     def _check(context: dg.AssetCheckExecutionContext, totalplace: TotalplaceConfig) -> dg.AssetCheckResult:
         years = run_years(context) if table in YEARLY_RAW_TABLES else None

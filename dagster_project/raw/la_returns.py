@@ -1,4 +1,4 @@
-"""DCLG/MHCLG local authority returns -> raw.revenue_outturn_rs, raw.revenue_outturn_ro3, raw.revenue_budget_ra.
+"""DCLG/MHCLG local authority revenue outturn summaries (RS, RSX) -> raw.revenue_outturn_rs.
 
 One parser serves every "LA data" sheet of the RS (outturn summary), RO3 (social care detail) and
 RA (budget) workbooks, 2007-08 to 2017-18, whatever the year's layout:
@@ -65,10 +65,8 @@ SHEETS = {
         r"^rsx_\d{4}-\d{2}_data_by_la",
         r"^(net current expenditure|capital charges|net total cost) \(col \d\)$",
     ],
-    "ro3": [r"^ro3 la data"],
-    "ra": [r"^ra la data"],
 }
-LABEL_DEPTH = {"rs": 0, "ra": 0, "ro3": 5}
+LABEL_DEPTH = {"rs": 0}
 MEASURES = [
     ("net_current_expenditure", r"net current expenditure"),
     ("capital_items", r"capital (charges|items)"),
@@ -95,8 +93,6 @@ def _kind(source: Source) -> str:
 
 def _measure(rows: list[list[Any]], header_row: int, sheet: str, kind: str) -> str:
     title = " ".join(norm(c) for r in rows[:header_row] for c in r[:3] if to_text(c))
-    if kind == "ro3":
-        return "service_detail"
     codes = " ".join(str(c) for r in rows[:header_row] for c in r if isinstance(c, str))
     if kind == "rs" and re.search(r"\bRS-\w+-net-exp\b", codes):  # RS 2023-24: variable codes "RS-edu-net-exp"
         return "net_current_expenditure"
@@ -315,6 +311,4 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
 
 TABLES = {
     "revenue_outturn_rs": parse_la_workbook,
-    "revenue_outturn_ro3": parse_la_workbook,
-    "revenue_budget_ra": parse_la_workbook,
 }

@@ -245,20 +245,7 @@ GEOGRAPHY_KEYS: dict[str, list[Column]] = {
         Column("lad_code", (r"^ladcd$",), "code", pattern=AREA_CODE),
         Column("region_code", (r"^rgncd$",), "code", required=False),
     ],
-    "geo_utla_codes": [Column("utla_code", (r"^utlacd$",), "code", pattern=AREA_CODE)],
     "geo_region_codes": [Column("region_code", (r"^rgncd$",), "code", pattern=AREA_CODE)],
-    "geo_cauth_codes": [Column("cauth_code", (r"^cauthcd$",), "code", pattern=AREA_CODE)],
-    "geo_ward_codes": [
-        Column("ward_code", (r"^wdcd$",), "code", pattern=AREA_CODE),
-        Column("lad_code", (r"^ladcd$",), "code", pattern=AREA_CODE),
-        Column("ward_vintage", (r"^sourcefile$",)),
-    ],
-    # Northern Ireland wards carry only old-style codes (WD12CDO), so the new codes may be empty
-    "geo_wd12_lad12": [
-        Column("ward_code", (r"^wd12cd$",), "code", required=False, pattern=AREA_CODE),
-        Column("lad_code", (r"^lad12cd$",), "code", required=False, pattern=AREA_CODE),
-        Column("ward_code_old", (r"^wd12cdo$",), "code"),
-    ],
     "geo_lad12_cty12": [
         Column("lad_code", (r"^lad12cd$",), "code", pattern=AREA_CODE),
         Column("county_code", (r"^cty12cd$",), "code", required=False, pattern=AREA_CODE),
@@ -281,11 +268,6 @@ GEOGRAPHY_KEYS: dict[str, list[Column]] = {
         Column("ward_code", (r"^wd17cd$",), "code", pattern=AREA_CODE),
         Column("lad_code", (r"^lad17cd$",), "code", pattern=AREA_CODE),
     ],
-    "geo_lsoa_ccg17": [
-        Column("lsoa_code", (r"^lsoa11cd$",), "code", pattern=AREA_CODE),
-        Column("ccg_code", (r"^ccg17cd$",), "code", pattern=AREA_CODE),
-        Column("lad_code", (r"^lad17cd$",), "code", pattern=AREA_CODE),
-    ],
     # mySociety's register (not ONS): three-letter authority codes, GSS codes, start/end dates, successors
     "geo_la_current": [
         Column("authority_code", (r"^local-authority-code$",), "code", pattern=r"[A-Z]{2,6}(-[A-Z])?"),
@@ -293,25 +275,16 @@ GEOGRAPHY_KEYS: dict[str, list[Column]] = {
         Column("end_date", (r"^end-date$",), required=False),
         Column("replaced_by", (r"^replaced-by$",), required=False),
     ],
-    "geo_ecode_lookup": [
-        Column("ecode", (r"^ecode$",), "code", pattern=r"E\d{4}"),
-        Column("ons_code", (r"^ons_code$",), "code", required=False, pattern=AREA_CODE),
-    ],
 }
 # Natural key per lookup (a repeated key is a duplicated row and is quarantined)
 GEOGRAPHY_KEY = {
     "geo_la_codes": "lad_code",
-    "geo_utla_codes": "utla_code",
     "geo_region_codes": "region_code",
-    "geo_cauth_codes": "cauth_code",
     "geo_lsoa_imd2019": "lsoa_code",
     "geo_lad17_police_force": "lad_code",
     "geo_lad17_fire_authority": "lad_code",
     "geo_lsoa_ward17": "lsoa_code",
-    "geo_lsoa_ccg17": "lsoa_code",
-    "geo_wd12_lad12": "ward_code",
     "geo_lad12_cty12": "lad_code",
-    "geo_ecode_lookup": "ecode",
     "geo_la_current": "authority_code",
 }
 
@@ -338,7 +311,6 @@ def parse_geography(path: Path, source: Source) -> ParseResult:
 TABLES = {
     "ons_district_population": parse_district_population,
     "ons_district_population_2023": parse_district_population_2023,
-    "ons_district_population_2020_codes": parse_district_population,
     "ons_area_population": parse_area_population,
     "ons_population_by_age": parse_population_by_age,
     "ons_small_area_population": parse_small_area_population,

@@ -1,5 +1,4 @@
-"""Cabinet Office Public Bodies directories 2012-2015 -> raw.public_bodies, and the ONS Public Sector
-Classification Guide -> raw.public_sector_classification.
+"""Cabinet Office Public Bodies directories 2012-2015 -> raw.public_bodies.
 
 Money columns are kept as published text beside a parsed number: their units and spellings vary
 by year (the NDPB issue reconciles them).
@@ -18,14 +17,6 @@ BODY_COLUMNS = [
     Column("classification", (r"^classification$",)),
     Column("government_funding", (r"^government funding",), required=False),
     Column("total_gross_expenditure", (r"^total gross exp",), required=False),
-]
-PSCG_COLUMNS = [
-    Column("institution", (r"^institutions?$", r"^organisation$")),
-    Column("sector", (r"^sector$",)),
-    Column("esa10_category", (r"^esa10 category$",), required=False),
-    Column("classification_from", (r"^classification applies from",), required=False),
-    Column("date_classified", (r"^date classified",), required=False),
-    Column("notes", (r"^notes$",), required=False),
 ]
 
 
@@ -48,18 +39,4 @@ def parse_public_bodies(path: Path, source: Source) -> ParseResult:
     return result
 
 
-def parse_pscg(path: Path, source: Source) -> ParseResult:
-    result = ParseResult()
-    sheet = find_sheet(path, [r"^index$"])[0]
-    parse_simple_table(
-        read_sheet(path, sheet),
-        PSCG_COLUMNS,
-        source_id=source.source_id,
-        source_file=path.name,
-        sheet=sheet,
-        result=result,
-    )
-    return result
-
-
-TABLES = {"public_bodies": parse_public_bodies, "public_sector_classification": parse_pscg}
+TABLES = {"public_bodies": parse_public_bodies}

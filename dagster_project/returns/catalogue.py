@@ -3,7 +3,10 @@
 A body is known for a financial year when it has identifiable spending in that year's CRA (sector,
 department, organisation - or the department where the CRA names no organisation) or is an
 authority with a revenue outturn return for that year (sector LG, department "Local government").
-These are the names the count's marts and the template use.
+These are the names the count's marts and the template use. Both are read from the staged models
+(staging.stg_hmt__cra, staging.stg_mhclg__rs_returns), so the CRA rules (LA = LG, the ID flag, units)
+have one home: dbt staging. Those are views a build makes; a first build that already has returns
+stops with a message saying so.
 """
 
 import csv
@@ -16,13 +19,17 @@ from ..settings import DBT_DIR, SEEDS_DIR
 from ..warehouse import connect
 
 BODIES_SQL = """
-    SELECT DISTINCT financial_year, CASE WHEN sector = 'LA' THEN 'LG' ELSE sector END AS sector,
-           department, coalesce(organisation, department) AS organisation
-    FROM raw.cra WHERE upper(trim(id_or_non_id)) = 'ID' AND value IS NOT NULL AND value <> 0
+    SELECT DISTINCT financial_year, sector, department, coalesce(organisation, department) AS organisation
+    FROM staging.stg_hmt__cra WHERE is_identifiable AND amount_gbp <> 0
     UNION
     SELECT DISTINCT financial_year, 'LG', 'Local government', authority_name
-    FROM raw.revenue_outturn_rs WHERE authority_name IS NOT NULL
+    FROM staging.stg_mhclg__rs_returns WHERE authority_name IS NOT NULL
 """
+STAGED = {"staging.stg_hmt__cra", "staging.stg_mhclg__rs_returns"}
+
+
+class CatalogueError(RuntimeError):
+    """The staged models the catalogue reads are not in the warehouse yet."""
 
 
 # The body's whole published figure in the place's region(s), per year and COFOG division: a return
@@ -63,11 +70,17 @@ def load_catalogue(warehouse: Path) -> Catalogue:
         places = frozenset(r["place_id"] for r in csv.DictReader(fh))
     years = count_years()
     with connect(warehouse, read_only=True) as con:
-        bodies = frozenset(tuple(r) for r in con.execute(BODIES_SQL).fetchall())
         have = {
             f"{a}.{b}"
             for a, b in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
         }
+        if not STAGED.issubset(have):
+            raise CatalogueError(
+                f"{warehouse} has no {', '.join(sorted(STAGED - have))}: partner returns are checked against the "
+                "staged CRA and outturn returns, which a build makes. Run `totalplace build` once without "
+                "TOTALPLACE_RETURNS, then again with it."
+            )
+        bodies = frozenset(tuple(r) for r in con.execute(BODIES_SQL).fetchall())
         regional = None
         if {
             "seeds.place_districts",

@@ -30,7 +30,7 @@ from ..raw.tabular import (
     to_text,
 )
 from .catalogue import Catalogue
-from .layout import CSV_FIELDS, META_LABELS, TABLE_FIELDS, body_label
+from .layout import COFOG_DIVISIONS, CSV_FIELDS, META_LABELS, TABLE_FIELDS, body_label
 from .readbook import SKIPPED_SHEETS, read_bounded, xlsx_scan
 
 SUFFIXES = (".xlsx", ".xls", ".csv")
@@ -304,7 +304,7 @@ def validate(rf: ReturnFile, catalogue: Catalogue) -> ReturnFile:
     ]
     df["funding_key"] = [f"{y}|{f}" if f else "" for y, f in zip(df.financial_year, df.funding_source, strict=False)]
     known_funders = {f"{y}|{body_label(s, d, o)}" for y, s, d, o in catalogue.bodies} | {""}  # "": own resources
-    outcome = run_suite(returns_suite, (catalogue, known_funders), df, index_column="line_id")
+    outcome = run_suite(returns_suite, (catalogue, known_funders, sorted(COFOG_DIVISIONS)), df, index_column="line_id")
     for result in outcome.raw["results"]:
         if result["success"]:
             continue

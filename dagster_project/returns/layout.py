@@ -5,23 +5,14 @@ table with one line per COFOG division) or a CSV with one line per body and divi
 columns of ``CSV_COLUMNS``. Both are read into the same long lines.
 """
 
+from .. import policy
 from ..raw.tabular import Field
 
 TITLE = "Total Place local spend return"
 OWN = ""  # an empty funding source: the body's own resources (not funded by another counted body)
 
-COFOG_DIVISIONS = {
-    "01": "General public services",
-    "02": "Defence",
-    "03": "Public order and safety",
-    "04": "Economic affairs",
-    "05": "Environmental protection",
-    "06": "Housing and community amenities",
-    "07": "Health",
-    "08": "Recreation, culture and religion",
-    "09": "Education",
-    "10": "Social protection",
-}
+# the COFOG divisions a return may use and the labels its sheets show: seed cofog_divisions
+COFOG_DIVISIONS = policy.load().cofog_divisions
 
 # (header aliases accept spaces or underscores: the CSV layout uses the CSV_COLUMNS names)
 # labels in column A above the table of a body sheet, and the field each one fills

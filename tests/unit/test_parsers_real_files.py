@@ -86,16 +86,6 @@ def test_hackney_rs_2016_17_net_current_expenditure(real):
     assert (hit[0]["sheet"], hit[0]["row_number"], hit[0]["column_letter"]) == ("RS LA Data 2016-17", 331, "AJ")
 
 
-def test_ro3_and_ra_returns(real):
-    s, path = real("ro3_2008_09")
-    r = la_returns.parse_la_workbook(path, s)
-    assert r.stats[0]["data_rows"] == 388
-    assert any(x["line_label"].startswith("Social Care strategy - children Employees") for x in r.records)
-    s, path = real("ra_2016_17")
-    r = la_returns.parse_la_workbook(path, s)
-    assert r.stats[0]["data_rows"] == 443
-
-
 def test_ons_population_and_lookups(real):
     s, path = real("ons_myeb3_2018")
     r = ons.parse_district_population(path, s)

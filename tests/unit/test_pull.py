@@ -15,7 +15,7 @@ from dagster_project.pull import PullError, pull
 
 
 def small_sources(manifest):
-    return [manifest["un_cofog"], manifest["geo_region_codes"], manifest["geo_cauth_codes"]]
+    return [manifest["un_cofog"], manifest["geo_region_codes"], manifest["geo_la_codes"]]
 
 
 def test_pull_from_mirror_verifies_and_lands(manifest, mirror, tmp_path):

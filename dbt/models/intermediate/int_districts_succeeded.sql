@@ -13,7 +13,7 @@ with recursive districts as (
 ),
 
 authorities as (
-    select * from {{ ref('stg_ons__local_authorities') }}
+    select * from {{ ref('stg_mysociety__local_authorities') }}
 ),
 
 chain as (

@@ -37,7 +37,10 @@ counted as (
     from returns
     inner join crosswalk on returns.line_label_key = crosswalk.line_label
     where
-        crosswalk.treatment in ('service', 'housing_benefit', 'parish_precept')
+        crosswalk.treatment in (
+            select treatments.treatment from {{ ref('treatments') }} as treatments
+            where treatments.is_counted
+        )
         and returns.return_status = 'submitted'
     group by all
 ),

@@ -13,7 +13,11 @@ with returns as (
 
 crosswalk as (
     select * from {{ ref('cipfa_to_cofog') }}
-    where treatment in ('service', 'housing_benefit', 'parish_precept')
+    where
+        treatment in (
+            select treatments.treatment from {{ ref('treatments') }} as treatments
+            where treatments.is_counted
+        )
 ),
 
 -- the counted kinds of line each year's chosen return carries

@@ -1,15 +1,15 @@
 -- The UN COFOG classification the count is coded to: every division, group and class with its
 -- label, for readable breakdowns without a join to raw tables.
 with cofog as (
-    select * from {{ source('raw', 'cofog') }}
+    select * from {{ ref('stg_un__cofog') }}
 ),
 
 final as (
     select
         cofog_code,
-        level as cofog_level,
+        cofog_level,
         left(cofog_code, 2) as cofog_division,
-        case when level in ('group', 'class') then left(cofog_code, 4) end as cofog_group,
+        case when cofog_level in ('group', 'class') then left(cofog_code, 4) end as cofog_group,
         description,
         cofog_code || ' ' || description as label
     from cofog

@@ -9,21 +9,26 @@ places as (
     select * from {{ ref('places') }}
 ),
 
+methods as (
+    select * from {{ ref('methods') }}
+),
+
 place_population as (
     select * from {{ ref('int_place_years') }}
 ),
 
 totals as (
     select
-        place_id,
-        financial_year,
-        sum(amount_gbp) as total_gbp,
-        sum(amount_gbp) filter (where method in ('actual', 'actual_return')) as actual_gbp,
-        sum(amount_gbp) filter (where method = 'apportioned_indicator') as indicator_gbp,
-        sum(population_only_gbp) as population_only_total_gbp,
-        sum(amount_gbp) filter (where source_origin = 'third_party_derived') as derived_source_gbp,
-        sum(amount_gbp) filter (where fill_rule is not null) as filled_gbp
+        spend.place_id,
+        spend.financial_year,
+        sum(spend.amount_gbp) as total_gbp,
+        sum(spend.amount_gbp) filter (where methods.basis = 'actual') as actual_gbp,
+        sum(spend.amount_gbp) filter (where methods.basis = 'indicator') as indicator_gbp,
+        sum(spend.population_only_gbp) as population_only_total_gbp,
+        sum(spend.amount_gbp) filter (where spend.source_origin = 'third_party_derived') as derived_source_gbp,
+        sum(spend.amount_gbp) filter (where spend.fill_rule is not null) as filled_gbp
     from spend
+    left join methods on spend.method = methods.method  -- a method missing from the seed fails its relationships test
     group by all
 ),
 

@@ -8,7 +8,7 @@ with counted as (
            any_value(r.ons_code) as ons_code, any_value(r.source_id) as source_id, sum(r.amount_gbp) as amount_gbp
     from {{ ref('int_lg_returns_unioned') }} as r
     inner join {{ ref('cipfa_to_cofog') }} as c on c.line_label = r.line_label_key
-    where c.treatment in ('service', 'housing_benefit', 'parish_precept')
+    where c.treatment in (select treatments.treatment from {{ ref('treatments') }} as treatments where treatments.is_counted)
       and r.financial_year in (select financial_year from {{ ref('int_district_population_shared') }})
       and {{ selected_years('r.financial_year') }}
     group by 1, 2

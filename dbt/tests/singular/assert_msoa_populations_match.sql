@@ -13,7 +13,7 @@ published as (
     select
         area_code as msoa_code,
         cast(population as bigint) as population
-    from {{ source('raw', 'ons_small_area_population') }}
+    from {{ source('ons', 'ons_small_area_population') }}
     where area_type = 'MSOA' and area_code like 'E02%'
 )
 

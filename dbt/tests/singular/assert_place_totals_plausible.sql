@@ -2,4 +2,4 @@
 select * from {{ ref('place_totals') }}
 where
     total_gbp < 0
-    or per_capita_gbp not between {{ var('per_head_min_gbp', 3000) }} and {{ var('per_head_max_gbp', 60000) }}
+    or per_capita_gbp not between {{ var('per_head_min_gbp') }} and {{ var('per_head_max_gbp') }}

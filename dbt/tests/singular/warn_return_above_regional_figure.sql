@@ -12,7 +12,10 @@ select
     sum(amount_gbp) as amount_gbp
 from {{ ref('int_spend_with_returns') }}
 where
-    method in ('apportioned_population', 'apportioned_indicator')
+    method in (
+        select methods.method from {{ ref('methods') }} as methods
+        where methods.basis in ('population', 'indicator')
+    )
     and (financial_year, sector, department, organisation, cofog_division) in (
         select (
             returned.financial_year,

@@ -2,7 +2,7 @@
 -- (directory Y covers the year ending March Y) and the money columns as pounds where a figure is
 -- printed ("See entry for ...", "< 5000" and the like are null). [rule: ndpb_rule]
 with source as (
-    select * from {{ source('raw', 'public_bodies') }}
+    select * from {{ source('cabinet_office', 'public_bodies') }}
 ),
 
 final as (

@@ -2,7 +2,7 @@
 -- unit, region labels to ONS codes (seed cra_regions), sector LA = LG, ID flags normalised, COFOG
 -- division and group codes parsed from the published labels.
 with source as (
-    select * from {{ source('raw', 'cra') }}
+    select * from {{ source('hmt', 'cra') }}
 ),
 
 regions as (
@@ -10,7 +10,7 @@ regions as (
 ),
 
 cofog as (
-    select cofog_code from {{ source('raw', 'cofog') }}
+    select cofog_code from {{ ref('stg_un__cofog') }}
 ),
 
 parsed as (

@@ -2,7 +2,7 @@
 -- employment-deprived in every 2019 district (counted by MHCLG from DWP and HMRC benefit records,
 -- around 2015-16), renamed and cast.
 with source as (
-    select * from {{ source('raw', 'iod_district_scales') }}
+    select * from {{ source('mhclg', 'iod_district_scales') }}
 ),
 
 final as (

@@ -1,7 +1,7 @@
 -- English Indices of Deprivation 2019, File 6: every LSOA's mid-2015 population (excluding
 -- prisoners) in total and by age band, with its 2019 district; renamed and cast.
 with source as (
-    select * from {{ source('raw', 'iod_lsoa_population') }}
+    select * from {{ source('mhclg', 'iod_lsoa_population') }}
 ),
 
 final as (

@@ -2,7 +2,7 @@
 -- 2024-25, in one long schema, renamed and cast: pounds, not thousands. An authority that did not
 -- submit (Notes "M") keeps its rows with return_status 'not_submitted' and no amount.
 with source as (
-    select * from {{ source('raw', 'revenue_outturn_rs') }}
+    select * from {{ source('mhclg', 'revenue_outturn_rs') }}
 ),
 
 final as (

@@ -1,6 +1,6 @@
 -- ONS MYE5 populations of countries, regions, counties and districts, renamed and cast.
 with source as (
-    select * from {{ source('raw', 'ons_area_population') }}
+    select * from {{ source('ons', 'ons_area_population') }}
 ),
 
 final as (

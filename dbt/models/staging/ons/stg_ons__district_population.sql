@@ -1,6 +1,6 @@
 -- ONS mid-year estimates per district (2018 codes), renamed and cast.
 with source as (
-    select * from {{ source('raw', 'ons_district_population') }}
+    select * from {{ source('ons', 'ons_district_population') }}
 ),
 
 final as (

@@ -1,7 +1,7 @@
 -- ONS mid-2023 estimates (MYE4): every English district on April-2023 boundaries, mid-2011 to
 -- mid-2023, revised after Census 2021. [rule: population_year_rule]
 with source as (
-    select * from {{ source('raw', 'ons_district_population_2023') }}
+    select * from {{ source('ons', 'ons_district_population_2023') }}
 ),
 
 final as (

@@ -1,19 +1,19 @@
 -- District-level ONS lookups in one place, renamed and cast: each row is a district code of some
 -- vintage with what it belongs to. Which vintage a column is from is in its name.
 with la as (
-    select * from {{ source('raw', 'geo_la_codes') }}
+    select * from {{ source('ons', 'geo_la_codes') }}
 ),
 
 county12 as (
-    select * from {{ source('raw', 'geo_lad12_cty12') }}
+    select * from {{ source('ons', 'geo_lad12_cty12') }}
 ),
 
 police17 as (
-    select * from {{ source('raw', 'geo_lad17_police_force') }}
+    select * from {{ source('ons', 'geo_lad17_police_force') }}
 ),
 
 fire17 as (
-    select * from {{ source('raw', 'geo_lad17_fire_authority') }}
+    select * from {{ source('ons', 'geo_lad17_fire_authority') }}
 ),
 
 codes as (

@@ -2,7 +2,7 @@
 -- year of age, renamed and cast. Age 90 is 90 and over. Persons and the all-ages column are left
 -- out (they are the sum of the rows kept).
 with source as (
-    select * from {{ source('raw', 'ons_population_by_age') }}
+    select * from {{ source('ons', 'ons_population_by_age') }}
 ),
 
 final as (

@@ -1,16 +1,16 @@
 -- 2011 LSOAs in England: mid-2018 population, best-fit 2017 ward and district, IMD 2019 rank.
 -- Renamed and cast; the three published files share the LSOA code.
 with population as (
-    select * from {{ source('raw', 'ons_small_area_population') }}
+    select * from {{ source('ons', 'ons_small_area_population') }}
     where area_type = 'LSOA' and area_code like 'E01%'
 ),
 
 wards as (
-    select * from {{ source('raw', 'geo_lsoa_ward17') }}
+    select * from {{ source('ons', 'geo_lsoa_ward17') }}
 ),
 
 imd as (
-    select * from {{ source('raw', 'geo_lsoa_imd2019') }}
+    select * from {{ source('ons', 'geo_lsoa_imd2019') }}
 ),
 
 final as (

@@ -1,7 +1,7 @@
 -- Accepted local spend return lines, renamed and cast; the funding source label split into the
 -- funder's sector, department and organisation. [rule: returns_rule]
 with source as (
-    select * from {{ source('raw', 'partner_returns') }}
+    select * from {{ source('partners', 'partner_returns') }}
 ),
 
 final as (

@@ -2,7 +2,7 @@
 -- (1 = most deprived fifth of LSOAs), from Asaria, Doran and Cookson's published spreadsheet: a
 -- research estimate, not a government publication. Renamed and cast; both reference years kept.
 with source as (
-    select * from {{ source('raw', 'nhs_cost_by_age') }}
+    select * from {{ source('research', 'nhs_cost_by_age') }}
 ),
 
 final as (

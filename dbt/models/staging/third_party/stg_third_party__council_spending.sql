@@ -4,7 +4,7 @@
 -- An authority whose total is null did not submit.
 -- [rule: derived_source_rule]
 with source as (
-    select * from {{ source('raw', 'derived_revenue_outturn') }}
+    select * from {{ source('third_party', 'derived_revenue_outturn') }}
 ),
 
 lines as (

@@ -1,7 +1,7 @@
 -- mySociety's register of English local authorities (not an ONS file): GSS code, E-code, dates and
 -- the authorities that replaced an abolished one (three-letter codes, comma-separated).
 with source as (
-    select * from {{ source('raw', 'geo_la_current') }}
+    select * from {{ source('mysociety', 'geo_la_current') }}
 ),
 
 final as (
