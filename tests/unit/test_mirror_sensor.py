@@ -143,3 +143,17 @@ def test_the_dbt_start_up_overrides_still_override_something():
     assert hasattr(DbtCliResource, "_cli_version") and hasattr(DbtCliResource, "_initialize_dbt_core_adapter")
     fast = FastStartDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())
     assert str(fast._cli_version).startswith("1.11.") and fast._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_every_dbt_source_is_fed_by_a_raw_asset_and_every_raw_asset_is_read():
+    """Sources are declared per publisher (hmt, ons, ...) but all map to ["raw", table]: each is a raw
+    asset the manifest loads, so a failed raw gate stops the models reading it; and no raw asset is
+    loaded that no model reads."""
+    from dagster_project.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    raw_assets = {k for k in graph.materializable_asset_keys if k.path[0] == "raw"}
+    dbt_models = {k for k in graph.materializable_asset_keys if k.path[0] in ("staging", "intermediate", "marts")}
+    read_by_dbt = {p for k in dbt_models for p in graph.get(k).parent_keys if p.path[0] == "raw"}
+    assert read_by_dbt and read_by_dbt <= raw_assets
+    assert raw_assets - read_by_dbt == set(), "raw tables loaded but read by no model: model them or drop them"
