@@ -20,6 +20,7 @@ from .tabular import (
     find_header,
     find_sheet,
     norm,
+    provenance,
     read_sheet,
     row_is_blank,
     to_number,
@@ -92,36 +93,17 @@ def parse_cra(path: Path, source: Source) -> ParseResult:
         desc = {name: to_text(row[j]) if j < len(row) else None for name, j in cols.items()}
         if desc["department"] is None or desc["region"] is None:
             missing = "department" if desc["department"] is None else "region"
-            result.reject(
-                source_id=source.source_id,
-                source_file=path.name,
-                sheet=sheet,
-                row_number=rn,
-                column=header.cells[cols[missing]],
-                value=None,
-                reason=f"{missing} is empty",
-            )
+            result.reject_cell(source, path.name, sheet, rn, header.cells[cols[missing]], None, f"{missing} is empty")
             continue
         for j, year in years:
             cell = row[j] if j < len(row) else None
             try:
                 value = to_number(cell)
             except NotANumber:
-                result.reject(
-                    source_id=source.source_id,
-                    source_file=path.name,
-                    sheet=sheet,
-                    row_number=rn,
-                    column=year,
-                    value=cell,
-                    reason="value is not a number",
-                )
+                result.reject_cell(source, path.name, sheet, rn, year, cell, "value is not a number")
                 continue
             rec = {
-                "source_id": source.source_id,
-                "source_file": path.name,
-                "sheet": sheet,
-                "row_number": rn,
+                **provenance(source, path.name, sheet, rn),
                 "vintage": vintage,
                 "financial_year": year,
             }
@@ -131,14 +113,7 @@ def parse_cra(path: Path, source: Source) -> ParseResult:
             rec["unit"] = source.units
             result.records.append(rec)
         kept += 1
-    result.stat(
-        source_id=source.source_id,
-        source_file=path.name,
-        sheet=sheet,
-        header_row=header.row_number,
-        data_rows=kept,
-        skipped_rows=0,
-    )
+    result.stat(source.source_id, path.name, sheet, header.row_number, kept)
     return result
 
 

@@ -121,9 +121,7 @@ def parse_council_spending(path: Path, source: Source) -> ParseResult:
                 }
             )
         kept += 1
-    result.stat(
-        source_id=source.source_id, source_file=path.name, sheet="", header_row=0, data_rows=kept, skipped_rows=0
-    )
+    result.stat(source.source_id, path.name, "", 0, kept)
     return result
 
 

@@ -29,6 +29,7 @@ from .tabular import (
     find_sheet,
     norm,
     parse_simple_table,
+    provenance,
     read_sheet,
     row_is_blank,
     to_number,
@@ -138,22 +139,13 @@ def parse_nhs_cost_by_age(path: Path, source: Source) -> ParseResult:
                 try:
                     cost = to_number(row[j] if j < len(row) else None)
                 except NotANumber:
-                    result.reject(
-                        source_id=source.source_id,
-                        source_file=path.name,
-                        sheet=sheet,
-                        row_number=rn,
-                        column=col_letter(j),
-                        value=row[j],
-                        reason="cost per person is not a number",
+                    result.reject_cell(
+                        source, path.name, sheet, rn, col_letter(j), row[j], "cost per person is not a number"
                     )
                     continue
                 result.records.append(
                     {
-                        "source_id": source.source_id,
-                        "source_file": path.name,
-                        "sheet": sheet,
-                        "row_number": rn,
+                        **provenance(source, path.name, sheet, rn),
                         "column_letter": col_letter(j),
                         "reference_year": f"{year}-{str(year + 1)[-2:]}",
                         "age": int(age),
@@ -163,14 +155,7 @@ def parse_nhs_cost_by_age(path: Path, source: Source) -> ParseResult:
                     }
                 )
             kept += 1
-        result.stat(
-            source_id=source.source_id,
-            source_file=path.name,
-            sheet=sheet,
-            header_row=header.row_number,
-            data_rows=kept,
-            skipped_rows=skipped,
-        )
+        result.stat(source.source_id, path.name, sheet, header.row_number, kept, skipped)
     return result
 
 

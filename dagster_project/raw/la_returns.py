@@ -42,6 +42,7 @@ from .tabular import (
     find_header,
     find_sheet,
     norm,
+    provenance,
     read_sheet,
     row_is_blank,
     to_number,
@@ -211,24 +212,24 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
                 has_numbers = any(isinstance(v, (int, float)) for v in values)
                 label = " ".join(filter(None, (to_text(c) for c in row[:first_value_col])))
                 if ecode is not None and has_numbers and len(ecode) <= 12 and re.match(r"^E\w*\d", ecode):
-                    result.reject(
-                        source_id=source.source_id,
-                        source_file=path.name,
-                        sheet=sheet,
-                        row_number=rn,
-                        column=header.cells[ids["ecode"]],
-                        value=ecode,
-                        reason="malformed E-code (expected E followed by four digits)",
+                    result.reject_cell(
+                        source,
+                        path.name,
+                        sheet,
+                        rn,
+                        header.cells[ids["ecode"]],
+                        ecode,
+                        "malformed E-code (expected E followed by four digits)",
                     )
                 elif ecode is None and has_numbers and not SUMMARY_LABEL.search(label):
-                    result.reject(
-                        source_id=source.source_id,
-                        source_file=path.name,
-                        sheet=sheet,
-                        row_number=rn,
-                        column=header.cells[ids["ecode"]],
-                        value=ecode,
-                        reason=f"row with values but no E-code (label {label[:60]!r})",
+                    result.reject_cell(
+                        source,
+                        path.name,
+                        sheet,
+                        rn,
+                        header.cells[ids["ecode"]],
+                        ecode,
+                        f"row with values but no E-code (label {label[:60]!r})",
                     )
                 else:
                     skipped += 1  # England / class totals, notes and footnotes
@@ -242,14 +243,8 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
                 cell = row[j]
                 if j not in labels:
                     if to_text(cell) is not None:
-                        result.reject(
-                            source_id=source.source_id,
-                            source_file=path.name,
-                            sheet=sheet,
-                            row_number=rn,
-                            column=col_letter(j),
-                            value=cell,
-                            reason="value in a column with no header",
+                        result.reject_cell(
+                            source, path.name, sheet, rn, col_letter(j), cell, "value in a column with no header"
                         )
                     continue
                 text = None
@@ -259,22 +254,11 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
                     if str(cell).strip().lower() in FLAG_WORDS:  # confirmation flags, e.g. "non-IAS19 basis: Yes"
                         value, text = None, str(cell).strip()
                     else:
-                        result.reject(
-                            source_id=source.source_id,
-                            source_file=path.name,
-                            sheet=sheet,
-                            row_number=rn,
-                            column=labels[j],
-                            value=cell,
-                            reason="value is not a number",
-                        )
+                        result.reject_cell(source, path.name, sheet, rn, labels[j], cell, "value is not a number")
                         continue
                 result.records.append(
                     {
-                        "source_id": source.source_id,
-                        "source_file": path.name,
-                        "sheet": sheet,
-                        "row_number": rn,
+                        **provenance(source, path.name, sheet, rn),
                         "column_letter": col_letter(j),
                         "financial_year": year,
                         "measure": measures.get(j, measure),
@@ -298,14 +282,7 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
                 sheet=sheet,
                 row=header.row_number,
             )
-        result.stat(
-            source_id=source.source_id,
-            source_file=path.name,
-            sheet=sheet,
-            header_row=header.row_number,
-            data_rows=kept,
-            skipped_rows=skipped,
-        )
+        result.stat(source.source_id, path.name, sheet, header.row_number, kept, skipped)
     return result
 
 

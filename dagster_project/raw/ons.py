@@ -20,6 +20,7 @@ from .tabular import (
     find_header,
     find_sheet,
     parse_simple_table,
+    provenance,
     read_csv,
     read_sheet,
     row_is_blank,
@@ -62,27 +63,19 @@ def _wide_population(
                 and code is not None
                 and len(code) < 15
             ):
-                result.reject(
-                    source_id=source.source_id,
-                    source_file=path.name,
-                    sheet=sheet,
-                    row_number=rn,
-                    column=header.cells[code_j],
-                    value=code,
-                    reason="malformed area code",
-                )
+                result.reject_cell(source, path.name, sheet, rn, header.cells[code_j], code, "malformed area code")
             else:
                 skipped += 1
             continue
         if code in seen:
-            result.reject(
-                source_id=source.source_id,
-                source_file=path.name,
-                sheet=sheet,
-                row_number=rn,
-                column=header.cells[code_j],
-                value=code,
-                reason=f"duplicated row: area code {code} already at row {seen[code]}",
+            result.reject_cell(
+                source,
+                path.name,
+                sheet,
+                rn,
+                header.cells[code_j],
+                code,
+                f"duplicated row: area code {code} already at row {seen[code]}",
             )
             continue
         seen[code] = rn
@@ -91,98 +84,64 @@ def _wide_population(
             try:
                 value = to_number(row[j] if j < len(row) else None)
             except NotANumber:
-                result.reject(
-                    source_id=source.source_id,
-                    source_file=path.name,
-                    sheet=sheet,
-                    row_number=rn,
-                    column=header.cells[j],
-                    value=row[j],
-                    reason="population is not a number",
-                )
+                result.reject_cell(source, path.name, sheet, rn, header.cells[j], row[j], "population is not a number")
                 continue
             result.records.append(
                 {
-                    "source_id": source.source_id,
-                    "source_file": path.name,
-                    "sheet": sheet or "",
-                    "row_number": rn,
+                    **provenance(source, path.name, sheet or "", rn),
                     **meta,
                     label: key,
                     "population": value,
                 }
             )
         kept += 1
-    result.stat(
-        source_id=source.source_id,
-        source_file=path.name,
-        sheet=sheet or "",
-        header_row=header.row_number,
-        data_rows=kept,
-        skipped_rows=skipped,
+    result.stat(source.source_id, path.name, sheet or "", header.row_number, kept, skipped)
+
+
+def _wide_file(
+    path: Path, source: Source, id_fields: list[Field], value_col: str, sheet_pattern: str | None = None
+) -> ParseResult:
+    """One wide population table (a column per mid-year) from a CSV, or from the sheet matching
+    ``sheet_pattern`` of a workbook, one row per area and mid-year."""
+    result = ParseResult()
+    sheet = find_sheet(path, [sheet_pattern])[0] if sheet_pattern else None
+    _wide_population(
+        read_sheet(path, sheet) if sheet else read_csv(path),
+        source=source,
+        path=path,
+        sheet=sheet,
+        label="mid_year",
+        id_fields=id_fields,
+        value_col=re.compile(value_col),
+        result=result,
     )
+    return result
+
+
+def _code_name_geography(geography: str) -> list[Field]:
+    """The id columns of ONS's area tables: code, name and the kind of area."""
+    return [Field("area_code", (r"^code$",)), Field("area_name", (r"^name$",)), Field("geography", (geography,))]
 
 
 def parse_district_population(path: Path, source: Source) -> ParseResult:
     """MYEB3: every UK district (2018 codes), population mid-2001..mid-2018."""
-    result = ParseResult()
-    _wide_population(
-        read_csv(path),
-        source=source,
-        path=path,
-        sheet=None,
-        label="mid_year",
-        id_fields=[
-            Field("area_code", (r"^ladcode\d*$", r"^code$")),
-            Field("area_name", (r"^laname\d*$", r"^name$")),
-            Field("country", (r"^country$",), required=False),
-        ],
-        value_col=re.compile(r"^population_(\d{4})$"),
-        result=result,
-    )
-    return result
+    id_fields = [
+        Field("area_code", (r"^ladcode\d*$", r"^code$")),
+        Field("area_name", (r"^laname\d*$", r"^name$")),
+        Field("country", (r"^country$",), required=False),
+    ]
+    return _wide_file(path, source, id_fields, r"^population_(\d{4})$")
 
 
 def parse_area_population(path: Path, source: Source) -> ParseResult:
     """MYE5: countries, regions, counties and districts, population mid-2001..mid-2018."""
-    result = ParseResult()
-    _wide_population(
-        read_csv(path),
-        source=source,
-        path=path,
-        sheet=None,
-        label="mid_year",
-        id_fields=[
-            Field("area_code", (r"^code$",)),
-            Field("area_name", (r"^name$",)),
-            Field("geography", (r"^geography\d?$",)),
-        ],
-        value_col=re.compile(r"^estimated population mid-(\d{4})$"),
-        result=result,
-    )
-    return result
+    return _wide_file(path, source, _code_name_geography(r"^geography\d?$"), r"^estimated population mid-(\d{4})$")
 
 
 def parse_district_population_2023(path: Path, source: Source) -> ParseResult:
     """mye23tablesew.xlsx, sheet MYE4: every England and Wales area on April-2023 boundaries (countries,
     regions, counties, 296 English districts), population mid-2011..mid-2023, revised after Census 2021."""
-    result = ParseResult()
-    sheet = find_sheet(path, [r"^mye4$"])[0]
-    _wide_population(
-        read_sheet(path, sheet),
-        source=source,
-        path=path,
-        sheet=sheet,
-        label="mid_year",
-        id_fields=[
-            Field("area_code", (r"^code$",)),
-            Field("area_name", (r"^name$",)),
-            Field("geography", (r"^geography$",)),
-        ],
-        value_col=re.compile(r"^mid-(\d{4})$"),
-        result=result,
-    )
-    return result
+    return _wide_file(path, source, _code_name_geography(r"^geography$"), r"^mid-(\d{4})$", sheet_pattern=r"^mye4$")
 
 
 MYE2_SHEETS = {r"^mye2 ?- ?all$": "persons", r"^mye2 ?- ?males$": "male", r"^mye2 ?- ?females$": "female"}
@@ -201,11 +160,7 @@ def parse_population_by_age(path: Path, source: Source) -> ParseResult:
             path=path,
             sheet=sheet,
             label="age",
-            id_fields=[
-                Field("area_code", (r"^code$",)),
-                Field("area_name", (r"^name$",)),
-                Field("geography", (r"^geography\d?$",)),
-            ],
+            id_fields=_code_name_geography(r"^geography\d?$"),
             value_col=re.compile(r"^(all ages|\d+\+?)$"),
             result=part,
         )

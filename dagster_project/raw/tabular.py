@@ -238,8 +238,47 @@ class ParseResult:
             )
         )
 
-    def stat(self, **kw: Any) -> None:
-        self.stats.append(kw)
+    def reject_cell(
+        self,
+        source: Any,
+        source_file: str,
+        sheet: str | None,
+        row_number: int,
+        column: str | None,
+        value: Any,
+        reason: str,
+    ) -> None:
+        """Quarantine one cell of a manifest row's file (``source``: its Source), saying where and why."""
+        self.reject(
+            source_id=source.source_id,
+            source_file=source_file,
+            sheet=sheet,
+            row_number=row_number,
+            column=column,
+            value=value,
+            reason=reason,
+        )
+
+    def stat(
+        self,
+        source_id: str,
+        source_file: str,
+        sheet: str | None,
+        header_row: int,
+        data_rows: int,
+        skipped_rows: int = 0,
+    ) -> None:
+        """What one file (and sheet) gave: its header row, the data rows kept and the rows skipped."""
+        self.stats.append(
+            dict(
+                source_id=source_id,
+                source_file=source_file,
+                sheet=sheet,
+                header_row=header_row,
+                data_rows=data_rows,
+                skipped_rows=skipped_rows,
+            )
+        )
 
     def extend(self, other: ParseResult) -> ParseResult:
         self.records.extend(other.records)
@@ -275,6 +314,11 @@ class DuplicateGuard:
             return True
         self.seen[key] = row_number
         return False
+
+
+def provenance(source: Any, source_file: str, sheet: str | None, row_number: int) -> dict[str, Any]:
+    """The columns every raw row carries so a figure can be traced to its published cell."""
+    return {"source_id": source.source_id, "source_file": source_file, "sheet": sheet, "row_number": row_number}
 
 
 def row_is_blank(row: Iterable[Any]) -> bool:
@@ -397,14 +441,7 @@ def parse_simple_table(
             continue
         result.records.append(rec)
         kept += 1
-    result.stat(
-        source_id=source_id,
-        source_file=source_file,
-        sheet=sheet or "",
-        header_row=header.row_number,
-        data_rows=kept,
-        skipped_rows=skipped,
-    )
+    result.stat(source_id, source_file, sheet or "", header.row_number, kept, skipped)
     return kept
 
 
