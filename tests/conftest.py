@@ -70,6 +70,37 @@ def ods_with_text_replaced(src: Path, dst: Path, old: str, new: str) -> None:
             zout.writestr(item, data)
 
 
+def academies_body_sheet():
+    """A workbook with one body sheet as the template lays it out (Hackney 2016-17, Academies): the
+    labels above the table, the table's header in row 8; the caller fills the lines from row 9."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "001 Academies"
+    meta = [
+        ("Place", "E09000012"),
+        ("Financial year", "2016-17"),
+        ("Sector", "CG"),
+        ("Department", "Department for Education"),
+        ("Body", "Academies"),
+    ]
+    for r, (label, value) in enumerate(meta, start=2):
+        ws.cell(r, 1, label), ws.cell(r, 2, value)
+    header = [
+        "COFOG division",
+        "Function",
+        "Current estimate (£)",
+        "Method",
+        "Your figure (£)",
+        "Funding source",
+        "Note",
+    ]
+    for c, h in enumerate(header, start=1):
+        ws.cell(8, c, h)
+    return wb, ws
+
+
 def run_cli(args: list[str], env: dict[str, str], timeout: int = 900) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).parent / "totalplace"
     full_env = {**os.environ, **env, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}

@@ -15,6 +15,7 @@ from conftest import published_copy, run_cli
 
 from dagster_project.returns.catalogue import load_catalogue
 from dagster_project.returns.ingest import read_return, validate
+from dagster_project.returns.layout import CSV_COLUMNS
 
 PLACE, YEAR, LONDON = "E09000012", "2016-17", "E12000007"
 DFE = ("CG", "Department for Education", "Department for Education")
@@ -202,19 +203,7 @@ def test_a_csv_return_naming_an_unknown_body_and_funder_is_rejected(built_wareho
     path = tmp_path / "partners.csv"
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(
-            [
-                "place_id",
-                "financial_year",
-                "sector",
-                "department",
-                "body",
-                "cofog_division",
-                "own_figure_gbp",
-                "funding_source",
-                "note",
-            ]
-        )
+        w.writerow(CSV_COLUMNS)
         w.writerow([PLACE, YEAR, "CG", "Department for Education", "Academies", "09", "1,000", "", ""])
         w.writerow([PLACE, YEAR, "CG", "Department for Education", "Academys", "09", "10", "", "typo"])
         w.writerow([PLACE, YEAR, "CG", "Department for Education", "Academies", "10", "10", "CG | Nobody | Nobody", ""])

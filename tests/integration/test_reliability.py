@@ -13,7 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 import pytest
-from conftest import run_cli
+from conftest import academies_body_sheet, run_cli
+
+from dagster_project.returns.layout import CSV_COLUMNS
 
 SMALL = ["build", "--select", "key:raw/cofog"]  # a real, gated build that publishes in a few seconds
 
@@ -161,19 +163,7 @@ def _csv(path, figure, body="Academies", division="09"):
 
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(
-            [
-                "place_id",
-                "financial_year",
-                "sector",
-                "department",
-                "body",
-                "cofog_division",
-                "own_figure_gbp",
-                "funding_source",
-                "note",
-            ]
-        )
+        w.writerow(CSV_COLUMNS)
         w.writerow(["E09000012", "2016-17", "CG", "Department for Education", body, division, figure, "", ""])
 
 
@@ -198,25 +188,7 @@ def test_bad_partner_files_are_rejected_one_by_one_and_the_build_publishes(publi
     wb.active["A1"] = "x"
     wb.active["XFD1048576"] = "y"  # a 1.6 KB file whose sheet spans the whole grid
     wb.save(folder / "huge.xlsx")
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "001 Academies"
-    for r, (label, value) in enumerate(
-        [
-            ("Place", "E09000012"),
-            ("Financial year", "2016-17"),
-            ("Sector", "CG"),
-            ("Department", "Department for Education"),
-            ("Body", "Academies"),
-        ],
-        start=2,
-    ):
-        ws.cell(r, 1, label), ws.cell(r, 2, value)
-    for c, h in enumerate(
-        ["COFOG division", "Function", "Current estimate (£)", "Method", "Your figure (£)", "Funding source", "Note"],
-        start=1,
-    ):
-        ws.cell(8, c, h)
+    wb, ws = academies_body_sheet()
     ws["A9"], ws["E9"] = "10", "=2*1000"  # a formula where a figure is typed
     wb.save(folder / "formula.xlsx")
     (folder / "Hackney returns.xlsx").mkdir()

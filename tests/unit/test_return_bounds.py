@@ -7,20 +7,12 @@ import csv
 import time
 
 import openpyxl
+from conftest import academies_body_sheet
 
 from dagster_project.returns.ingest import read_return, validate
+from dagster_project.returns.layout import CSV_COLUMNS
 
-HEADER = [
-    "place_id",
-    "financial_year",
-    "sector",
-    "department",
-    "body",
-    "cofog_division",
-    "own_figure_gbp",
-    "funding_source",
-    "note",
-]
+HEADER = CSV_COLUMNS
 
 
 def test_a_return_of_many_duplicated_lines_is_rejected_in_a_second(tmp_path):
@@ -53,25 +45,7 @@ def test_a_sheet_spanning_the_grid_is_rejected_without_being_read(tmp_path):
 
 
 def test_formulas_are_named_and_typed_values_read(tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "001 Academies"
-    for r, (label, value) in enumerate(
-        [
-            ("Place", "E09000012"),
-            ("Financial year", "2016-17"),
-            ("Sector", "CG"),
-            ("Department", "Department for Education"),
-            ("Body", "Academies"),
-        ],
-        start=2,
-    ):
-        ws.cell(r, 1, label), ws.cell(r, 2, value)
-    for c, h in enumerate(
-        ["COFOG division", "Function", "Current estimate (£)", "Method", "Your figure (£)", "Funding source", "Note"],
-        start=1,
-    ):
-        ws.cell(8, c, h)
+    wb, ws = academies_body_sheet()
     ws["A9"], ws["E9"], ws["G9"] = "09", 1500, "typed"
     ws["A10"], ws["E10"], ws["G10"] = "10", "=E9*2", '=CONCAT("a","b")'
     wb.save(tmp_path / "formula.xlsx")
