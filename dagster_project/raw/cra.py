@@ -93,14 +93,16 @@ def parse_cra(path: Path, source: Source) -> ParseResult:
         desc = {name: to_text(row[j]) if j < len(row) else None for name, j in cols.items()}
         if desc["department"] is None or desc["region"] is None:
             missing = "department" if desc["department"] is None else "region"
-            result.reject_cell(source, path.name, sheet, rn, header.cells[cols[missing]], None, f"{missing} is empty")
+            result.reject(
+                source.source_id, path.name, sheet, rn, header.cells[cols[missing]], None, f"{missing} is empty"
+            )
             continue
         for j, year in years:
             cell = row[j] if j < len(row) else None
             try:
                 value = to_number(cell)
             except NotANumber:
-                result.reject_cell(source, path.name, sheet, rn, year, cell, "value is not a number")
+                result.reject(source.source_id, path.name, sheet, rn, year, cell, "value is not a number")
                 continue
             rec = {
                 **provenance(source, path.name, sheet, rn),

@@ -139,8 +139,8 @@ def parse_nhs_cost_by_age(path: Path, source: Source) -> ParseResult:
                 try:
                     cost = to_number(row[j] if j < len(row) else None)
                 except NotANumber:
-                    result.reject_cell(
-                        source, path.name, sheet, rn, col_letter(j), row[j], "cost per person is not a number"
+                    result.reject(
+                        source.source_id, path.name, sheet, rn, col_letter(j), row[j], "cost per person is not a number"
                     )
                     continue
                 result.records.append(

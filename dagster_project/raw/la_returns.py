@@ -211,26 +211,13 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
             if ecode is None or not ECODE.match(ecode):
                 has_numbers = any(isinstance(v, (int, float)) for v in values)
                 label = " ".join(filter(None, (to_text(c) for c in row[:first_value_col])))
+                reason = None
                 if ecode is not None and has_numbers and len(ecode) <= 12 and re.match(r"^E\w*\d", ecode):
-                    result.reject_cell(
-                        source,
-                        path.name,
-                        sheet,
-                        rn,
-                        header.cells[ids["ecode"]],
-                        ecode,
-                        "malformed E-code (expected E followed by four digits)",
-                    )
+                    reason = "malformed E-code (expected E followed by four digits)"
                 elif ecode is None and has_numbers and not SUMMARY_LABEL.search(label):
-                    result.reject_cell(
-                        source,
-                        path.name,
-                        sheet,
-                        rn,
-                        header.cells[ids["ecode"]],
-                        ecode,
-                        f"row with values but no E-code (label {label[:60]!r})",
-                    )
+                    reason = f"row with values but no E-code (label {label[:60]!r})"
+                if reason:
+                    result.reject(source.source_id, path.name, sheet, rn, header.cells[ids["ecode"]], ecode, reason)
                 else:
                     skipped += 1  # England / class totals, notes and footnotes
                 continue
@@ -243,8 +230,14 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
                 cell = row[j]
                 if j not in labels:
                     if to_text(cell) is not None:
-                        result.reject_cell(
-                            source, path.name, sheet, rn, col_letter(j), cell, "value in a column with no header"
+                        result.reject(
+                            source.source_id,
+                            path.name,
+                            sheet,
+                            rn,
+                            col_letter(j),
+                            cell,
+                            "value in a column with no header",
                         )
                     continue
                 text = None
@@ -254,7 +247,7 @@ def parse_la_workbook(path: Path, source: Source) -> ParseResult:
                     if str(cell).strip().lower() in FLAG_WORDS:  # confirmation flags, e.g. "non-IAS19 basis: Yes"
                         value, text = None, str(cell).strip()
                     else:
-                        result.reject_cell(source, path.name, sheet, rn, labels[j], cell, "value is not a number")
+                        result.reject(source.source_id, path.name, sheet, rn, labels[j], cell, "value is not a number")
                         continue
                 result.records.append(
                     {

@@ -63,13 +63,13 @@ def _wide_population(
                 and code is not None
                 and len(code) < 15
             ):
-                result.reject_cell(source, path.name, sheet, rn, header.cells[code_j], code, "malformed area code")
+                result.reject(source.source_id, path.name, sheet, rn, header.cells[code_j], code, "malformed area code")
             else:
                 skipped += 1
             continue
         if code in seen:
-            result.reject_cell(
-                source,
+            result.reject(
+                source.source_id,
                 path.name,
                 sheet,
                 rn,
@@ -84,7 +84,9 @@ def _wide_population(
             try:
                 value = to_number(row[j] if j < len(row) else None)
             except NotANumber:
-                result.reject_cell(source, path.name, sheet, rn, header.cells[j], row[j], "population is not a number")
+                result.reject(
+                    source.source_id, path.name, sheet, rn, header.cells[j], row[j], "population is not a number"
+                )
                 continue
             result.records.append(
                 {

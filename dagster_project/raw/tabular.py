@@ -217,7 +217,6 @@ class ParseResult:
 
     def reject(
         self,
-        *,
         source_id: str,
         source_file: str,
         sheet: str | None,
@@ -236,27 +235,6 @@ class ParseResult:
                 cell_value=None if value is None else str(value)[:200],
                 reason=reason,
             )
-        )
-
-    def reject_cell(
-        self,
-        source: Any,
-        source_file: str,
-        sheet: str | None,
-        row_number: int,
-        column: str | None,
-        value: Any,
-        reason: str,
-    ) -> None:
-        """Quarantine one cell of a manifest row's file (``source``: its Source), saying where and why."""
-        self.reject(
-            source_id=source.source_id,
-            source_file=source_file,
-            sheet=sheet,
-            row_number=row_number,
-            column=column,
-            value=value,
-            reason=reason,
         )
 
     def stat(

@@ -86,6 +86,10 @@ class ReturnFile:
         return self.at(line["sheet"], m.group(2) if m else line["row_number"], m.group(1) if m else "", name)
 
 
+# one body's figure in one place, year and COFOG division: what a return line is about
+BODY_CELL = ("place_id", "financial_year", "sector", "department", "organisation", "cofog_division")
+
+
 def _division(value) -> str | None:
     text = to_text(value)
     if text is None:
@@ -259,18 +263,7 @@ def reject_duplicates_across_files(results: list["ReturnFile"]) -> None:
     (a resubmitted return should replace the old file, not sit beside it)."""
     seen: dict[tuple, str] = {}
     for rf in sorted((r for r in results if r.accepted), key=lambda r: r.path.name):
-        keys = {
-            (
-                ln["place_id"],
-                ln["financial_year"],
-                ln["sector"],
-                ln["department"],
-                ln["organisation"],
-                ln["cofog_division"],
-                ln["funding_source"],
-            ): i
-            for i, ln in enumerate(rf.lines)
-        }
+        keys = {tuple(ln[k] for k in (*BODY_CELL, "funding_source")): i for i, ln in enumerate(rf.lines)}
         clashes = [(k, i) for k, i in keys.items() if k in seen]
         for k, i in clashes[:MAX_PROBLEMS_LISTED]:
             rf.problems.append(
@@ -328,14 +321,7 @@ def _check_regional_figures(rf: ReturnFile, catalogue: Catalogue) -> None:
     for i, ln in enumerate(rf.lines):
         if ln["sector"] not in ("CG", "PC") or ln["own_figure_gbp"] is None:
             continue
-        key = (
-            ln["place_id"],
-            ln["financial_year"],
-            ln["sector"],
-            ln["department"],
-            ln["organisation"],
-            ln["cofog_division"],
-        )
+        key = tuple(ln[k] for k in BODY_CELL)
         total, first = totals.get(key, (0.0, i))
         totals[key] = (total + ln["own_figure_gbp"], first)
     for key, (figure, i) in totals.items():

@@ -6,18 +6,15 @@ with --empty, and the unit tests run on their own fixtures (fast tier)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
+from conftest import run_dbt
 
 ROOT = Path(__file__).resolve().parents[2]
 DBT_DIR = ROOT / "dbt"
-DBT = str(Path(sys.executable).with_name("dbt"))
 
 
 def create_empty_raw_schema(warehouse: Path) -> int:
@@ -34,30 +31,18 @@ def create_empty_raw_schema(warehouse: Path) -> int:
     return tables
 
 
-def dbt(args: list[str], warehouse: Path, target: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TOTALPLACE_WAREHOUSE": str(warehouse)}
-    return subprocess.run(
-        [DBT, *args, "--profiles-dir", ".", "--target-path", str(target)],
-        cwd=DBT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 @pytest.fixture(scope="module")
 def unit_results(tmp_path_factory):
     base = tmp_path_factory.mktemp("dbt_unit")
     warehouse, target = base / "empty.duckdb", base / "target"
     assert create_empty_raw_schema(warehouse) >= 20
-    built = dbt(
+    built = run_dbt(
         ["build", "--empty", "--select", "+test_type:unit", "--exclude-resource-type", "test", "unit_test"],
         warehouse,
         target,
     )
     assert built.returncode == 0, built.stdout[-3000:]
-    tested = dbt(["test", "--select", "test_type:unit"], warehouse, target)
+    tested = run_dbt(["test", "--select", "test_type:unit"], warehouse, target)
     results = json.loads((target / "run_results.json").read_text())["results"]
     return tested, {r["unique_id"].split(".")[-1]: r["status"] for r in results}
 

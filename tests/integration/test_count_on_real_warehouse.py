@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import PLACE_YEARS, ROOT, run_cli
+from conftest import PLACE_YEARS, run_cli, run_dbt
 
 from dagster_project import policy
 
@@ -215,9 +215,7 @@ def test_count_finds_places_by_name_and_years_in_any_common_form(built_warehouse
 
 def test_count_works_from_any_directory(built_warehouse, tmp_path):
     """No TOTALPLACE_WAREHOUSE: the project's own warehouse, wherever the command runs; a missing one is named."""
-    import subprocess
     import sys
-    from pathlib import Path
 
     exe = str(Path(sys.executable).parent / "totalplace")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOTALPLACE_")}
@@ -281,27 +279,8 @@ def test_every_mart_table_and_column_describes_itself(con):
 def test_dbt_docs_generate_and_everything_is_described(built_warehouse, tmp_path):
     copy = tmp_path / "docs.duckdb"  # dbt opens its warehouse read-write: give it a copy
     shutil.copyfile(built_warehouse["warehouse"], copy)
-    env = {**os.environ, "TOTALPLACE_WAREHOUSE": str(copy)}
-    dbt = Path(os.sys.executable).parent / "dbt"
     target = tmp_path / "target"
-    proc = subprocess.run(
-        [
-            str(dbt),
-            "docs",
-            "generate",
-            "--project-dir",
-            str(ROOT / "dbt"),
-            "--profiles-dir",
-            str(ROOT / "dbt"),
-            "--target-path",
-            str(target),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT / "dbt",
-        timeout=600,
-    )
+    proc = run_dbt(["docs", "generate"], copy, target)
     assert proc.returncode == 0, proc.stdout[-3000:]
     manifest = json.loads((target / "manifest.json").read_text())
     catalog = json.loads((target / "catalog.json").read_text())

@@ -29,6 +29,20 @@ def _bin(name: str) -> str:
     return str(Path(sys.executable).parent / name)
 
 
+def _materialize(select: str, env: dict[str, str], timeout: int = 300) -> subprocess.CompletedProcess:
+    """`dagster asset materialize` on the project's definitions for the 2016-17 partition, as a data
+    engineer would type it."""
+    return subprocess.run(
+        [_bin("dagster"), "asset", "materialize", "-m", "dagster_project.definitions"]
+        + ["--select", select, "--partition", "2016-17"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+    )
+
+
 def _env(**extra: str) -> dict[str, str]:
     env = {**os.environ, **extra, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
     env.pop("TOTALPLACE_YEARS", None)
@@ -102,24 +116,7 @@ def test_materialising_one_mart_on_an_empty_project_says_what_to_build_first(tmp
         DAGSTER_HOME=str(tmp_path / "dagster_home"),
     )
     subprocess.run([sys.executable, "-m", "dagster_project.instance"], env=env, check=True, cwd=ROOT)
-    proc = subprocess.run(
-        [
-            _bin("dagster"),
-            "asset",
-            "materialize",
-            "-m",
-            "dagster_project.definitions",
-            "--select",
-            "marts/fct_place_spend",
-            "--partition",
-            "2016-17",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
+    proc = _materialize("marts/fct_place_spend", env)
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert f"nothing is published yet at {tmp_path / 'warehouse' / 'totalplace.duckdb'}" in out
@@ -131,24 +128,7 @@ def test_materialising_one_mart_on_an_empty_project_says_what_to_build_first(tmp
 def test_a_run_without_the_publish_step_changes_nothing_and_says_so(built_warehouse, tmp_path):
     published, env = published_copy(built_warehouse, tmp_path)
     before = published.read_bytes()
-    proc = subprocess.run(
-        [
-            _bin("dagster"),
-            "asset",
-            "materialize",
-            "-m",
-            "dagster_project.definitions",
-            "--select",
-            "raw/cofog",
-            "--partition",
-            "2016-17",
-        ],
-        env=_with_home(env),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
+    proc = _materialize("raw/cofog", _with_home(env))
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
     assert "nothing was published: this run did not select publish/warehouse" in out
@@ -173,24 +153,7 @@ def test_a_dagster_run_started_during_a_build_waits_for_it_then_publishes(built_
     deadline = time.time() + 120
     while time.time() < deadline and not (lock.exists() and lock.read_text().strip()):
         time.sleep(0.2)
-    second = subprocess.run(
-        [
-            _bin("dagster"),
-            "asset",
-            "materialize",
-            "-m",
-            "dagster_project.definitions",
-            "--select",
-            "raw/revenue_outturn_rs*",
-            "--partition",
-            "2016-17",
-        ],
-        env=_with_home(env),
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=900,
-    )
+    second = _materialize("raw/revenue_outturn_rs*", _with_home(env), timeout=900)
     out1, err1 = first.communicate(timeout=900)
     out2 = second.stdout + second.stderr
     assert first.returncode == 0 and "build OK" in out1, err1[-3000:]
