@@ -1,15 +1,15 @@
 -- One row per 2018 English district with the areas it belongs to (region, 2012 county, 2017 police
 -- force area and fire authority, combined authority), all read through int_districts_mapped.
-with population as (
-    select distinct
-        lad_code,
-        lad_name
-    from {{ ref('stg_ons__district_population') }}
-    where country = 'E'
+with mapped as (
+    select * from {{ ref('int_districts_mapped') }}
 ),
 
-mapped as (
-    select * from {{ ref('int_districts_mapped') }}
+-- the 2018 districts themselves: each maps to itself
+population as (
+    select distinct
+        lad_code_2018 as lad_code,
+        lad_name_2018 as lad_name
+    from mapped
 ),
 
 geography as (

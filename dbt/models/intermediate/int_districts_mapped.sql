@@ -23,7 +23,8 @@ codes as (
 final as (
     select
         codes.lad_code as any_lad_code,
-        coalesce(p_self.lad_code, p_active.lad_code) as lad_code_2018
+        coalesce(p_self.lad_code, p_active.lad_code) as lad_code_2018,
+        coalesce(p_self.lad_name, p_active.lad_name) as lad_name_2018
     from codes
     left join population as p_self on codes.lad_code = p_self.lad_code
     left join geography on codes.lad_code = geography.lad_code

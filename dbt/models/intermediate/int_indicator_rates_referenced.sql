@@ -43,29 +43,16 @@ age_counts as (
 ),
 
 age_rates as (
-    select
-        lad_code_2019,
-        'pension_age_population' as indicator_id,
-        pension_age_population as value_at_reference,
-        population_2018 as population_at_reference,
-        'mid-2018' as reference_year
-    from age_counts
-    union all
-    select
-        lad_code_2019,
-        'children_0_15' as indicator_id,
-        children_0_15 as value_at_reference,
-        population_2018 as population_at_reference,
-        'mid-2018' as reference_year
-    from age_counts
-    union all
-    select
-        lad_code_2019,
-        'school_age_population' as indicator_id,
-        school_age_population as value_at_reference,
-        population_2018 as population_at_reference,
-        'mid-2018' as reference_year
-    from age_counts
+    {%- for indicator in ["pension_age_population", "children_0_15", "school_age_population"] %}
+        select
+            lad_code_2019,
+            '{{ indicator }}' as indicator_id,
+            {{ indicator }} as value_at_reference,
+            population_2018 as population_at_reference,
+            'mid-2018' as reference_year
+        from age_counts
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 -- deprivation counts from IoD 2019 (denominators: the IoD's own mid-2015 LSOA populations)

@@ -4,40 +4,23 @@
 -- year and line, with authority_key: the E-code where seed authority_coverage knows it, else
 -- 'ons:' and the ONS code (authorities created since 2018 and the derived series, which has no
 -- E-codes). [rule: lg_from_returns_rule] [rule: derived_source_rule]
+{#- the columns both kinds of return give, in one order -#}
+{%- set return_columns = [
+    "source_id", "source_file", "sheet", "row_number", "column_letter", "financial_year", "ecode",
+    "ons_code_published as ons_code", "authority_name", "line_number", "line_label_key", "amount_gbp",
+    "return_status",
+] %}
+
 with publisher_returns as (
     select
-        source_id,
-        source_file,
-        sheet,
-        row_number,
-        column_letter,
-        financial_year,
-        ecode,
-        ons_code_published as ons_code,
-        authority_name,
-        line_number,
-        line_label_key,
-        amount_gbp,
-        return_status
+        {{ return_columns | join(",\n        ") }}
     from {{ ref('stg_mhclg__rs_returns') }}
     where measure = 'net_current_expenditure'
 ),
 
 derived_returns as (
     select
-        source_id,
-        source_file,
-        sheet,
-        row_number,
-        column_letter,
-        financial_year,
-        ecode,
-        ons_code_published as ons_code,
-        authority_name,
-        line_number,
-        line_label_key,
-        amount_gbp,
-        return_status
+        {{ return_columns | join(",\n        ") }}
     from {{ ref('stg_third_party__council_spending') }}
 ),
 

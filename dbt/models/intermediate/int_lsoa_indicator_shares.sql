@@ -47,41 +47,22 @@ lsoa_quintiles as (
     from small_areas
 ),
 
-by_band as (
+-- each LSOA's count on every basis but population: the two IoD age bands and the health need
+band_counts as (
     select
-        lsoas.lsoa_code,
-        lsoas.lad_code,
-        lsoas.msoa_code,
-        lsoas.msoa_name,
-        lsoas.ward_code,
-        lsoas.ward_name,
-        lsoas.imd_rank,
+        bands.lsoa_code,
         'population_0_15' as lsoa_basis,
         bands.population_0_15 as basis_count
-    from lsoas
-    inner join bands on lsoas.lsoa_code = bands.lsoa_code
+    from bands
     union all
     select
-        lsoas.lsoa_code,
-        lsoas.lad_code,
-        lsoas.msoa_code,
-        lsoas.msoa_name,
-        lsoas.ward_code,
-        lsoas.ward_name,
-        lsoas.imd_rank,
+        bands.lsoa_code,
         'population_60_plus' as lsoa_basis,
         bands.population_60_plus as basis_count
-    from lsoas
-    inner join bands on lsoas.lsoa_code = bands.lsoa_code
+    from bands
     union all
     select
         lsoas.lsoa_code,
-        lsoas.lad_code,
-        lsoas.msoa_code,
-        lsoas.msoa_name,
-        lsoas.ward_code,
-        lsoas.ward_name,
-        lsoas.imd_rank,
         'health_need' as lsoa_basis,
         lsoas.population_2018 * district_quintile_cost.cost_per_head as basis_count
     from lsoas
@@ -92,30 +73,35 @@ by_band as (
             and lsoa_quintiles.imd_quintile = district_quintile_cost.imd_quintile
 ),
 
-final as (
+shares as (
     select
-        lsoa_code,
-        lad_code,
-        msoa_code,
-        msoa_name,
-        ward_code,
-        ward_name,
-        imd_rank,
+        lsoas.lsoa_code,
         'population' as lsoa_basis,
-        district_share
+        lsoas.district_share
     from lsoas
     union all
     select
-        lsoa_code,
-        lad_code,
-        msoa_code,
-        msoa_name,
-        ward_code,
-        ward_name,
-        imd_rank,
-        lsoa_basis,
-        basis_count / sum(basis_count) over (partition by lad_code, lsoa_basis) as district_share
-    from by_band
+        band_counts.lsoa_code,
+        band_counts.lsoa_basis,
+        band_counts.basis_count
+        / sum(band_counts.basis_count) over (partition by lsoas.lad_code, band_counts.lsoa_basis) as district_share
+    from band_counts
+    inner join lsoas on band_counts.lsoa_code = lsoas.lsoa_code
+),
+
+final as (
+    select
+        lsoas.lsoa_code,
+        lsoas.lad_code,
+        lsoas.msoa_code,
+        lsoas.msoa_name,
+        lsoas.ward_code,
+        lsoas.ward_name,
+        lsoas.imd_rank,
+        shares.lsoa_basis,
+        shares.district_share
+    from shares
+    inner join lsoas on shares.lsoa_code = lsoas.lsoa_code
 )
 
 select * from final

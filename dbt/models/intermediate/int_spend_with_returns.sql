@@ -25,22 +25,8 @@ with estimates as (
         amount_gbp as population_only_gbp
     from {{ ref('int_lg_current_apportioned') }}
     where {{ selected_years('financial_year') }}
-    union all
-    select
-        lad_code,
-        financial_year,
-        cofog_division,
-        cofog_group,
-        sector,
-        department,
-        organisation,
-        source_id,
-        method,
-        indicator_id,
-        cofog_group_basis,
-        fill_rule,
-        amount_gbp,
-        population_only_gbp
+    union all by name
+    select * exclude (region_code)
     from {{ ref('int_cra_apportioned') }}
     where {{ selected_years('financial_year') }}
 ),
