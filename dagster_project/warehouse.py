@@ -7,34 +7,47 @@ closes it. Readers open read-only. Nothing holds the warehouse open between step
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import yaml
 
 from .raw.tabular import REJECTED_COLUMNS, ParseResult
+from .settings import DBT_DIR
 
-NUMERIC = {
-    "value",
-    "value_gbp_thousand",
-    "population",
-    "population_70_plus",
-    "imd_rank",
-    "row_number",
-    "deprived_people",
-    "population_0_15",
-    "population_16_59",
-    "population_60_plus",
-    "population_working_age",
-    "cost_gbp_per_person",
-    "imd_quintile",
-    "line_number",
-    "header_row",
-    "data_rows",
-    "skipped_rows",
-    "rejected_rows",
+# The loader's own tables, column -> DuckDB type (their DDL is made from these).
+REJECTED_TABLE = {
+    "table_name": "VARCHAR",
+    **{c: ("INTEGER" if c == "row_number" else "VARCHAR") for c in REJECTED_COLUMNS},
 }
+LOAD_LOG_TABLE = {
+    "table_name": "VARCHAR",
+    "source_id": "VARCHAR",
+    "source_file": "VARCHAR",
+    "sheet": "VARCHAR",
+    "sha256": "VARCHAR",
+    "header_row": "INTEGER",
+    "data_rows": "INTEGER",
+    "skipped_rows": "INTEGER",
+    "rejected_rows": "INTEGER",
+    "loaded_at": "TIMESTAMP",
+}
+
+
+@functools.cache
+def declared_types() -> dict[str, dict[str, str]]:
+    """raw table -> column -> DuckDB type, as the dbt sources declare them (one home for what a raw
+    column is: dbt/models/staging/<publisher>/_<publisher>__sources.yml). A column no source
+    declares is text."""
+    out: dict[str, dict[str, str]] = {}
+    for p in sorted((DBT_DIR / "models" / "staging").rglob("_*__sources.yml")):
+        for source in yaml.safe_load(p.read_text(encoding="utf-8"))["sources"]:
+            for t in source["tables"]:
+                out[t["name"]] = {c["name"]: c["data_type"] for c in t.get("columns", []) if c.get("data_type")}
+    return out
 
 
 class WarehouseError(RuntimeError):
@@ -68,29 +81,26 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         con.close()
 
 
-def frame(records: list[dict], columns: list[str] | None = None) -> pd.DataFrame:
+def frame(records: list[dict], types: dict[str, str], columns: list[str] | None = None) -> pd.DataFrame:
+    """The records as a frame typed by ``types`` (column -> DuckDB type): integers as Int64, floating
+    numbers as float64, a timestamp as it is, everything else as text."""
     df = pd.DataFrame.from_records(records, columns=columns)
     for c in df.columns:
-        if c in NUMERIC:
-            df[c] = pd.to_numeric(df[c], errors="raise").astype(
-                "float64"
-                if c not in ("row_number", "line_number", "header_row", "data_rows", "skipped_rows", "rejected_rows")
-                else "Int64"
-            )
-        else:
+        kind = types.get(c, "varchar").lower()
+        if kind in ("bigint", "integer", "int", "smallint", "hugeint"):
+            df[c] = pd.to_numeric(df[c], errors="raise").astype("Int64")
+        elif kind in ("double", "float", "real") or kind.startswith("decimal"):
+            df[c] = pd.to_numeric(df[c], errors="raise").astype("float64")
+        elif not kind.startswith("timestamp"):
             df[c] = df[c].astype("string")
     return df
 
 
 def ensure_schemas(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
-    con.execute("""CREATE TABLE IF NOT EXISTS raw.rejected_rows (
-        table_name VARCHAR, source_id VARCHAR, source_file VARCHAR, sheet VARCHAR, row_number INTEGER,
-        column_name VARCHAR, cell_value VARCHAR, reason VARCHAR)""")
-    con.execute("""CREATE TABLE IF NOT EXISTS raw.load_log (
-        table_name VARCHAR, source_id VARCHAR, source_file VARCHAR, sheet VARCHAR, sha256 VARCHAR,
-        header_row INTEGER, data_rows INTEGER, skipped_rows INTEGER, rejected_rows INTEGER,
-        loaded_at TIMESTAMP)""")
+    for name, columns in (("rejected_rows", REJECTED_TABLE), ("load_log", LOAD_LOG_TABLE)):
+        ddl = ", ".join(f"{c} {t}" for c, t in columns.items())
+        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{name} ({ddl})")
 
 
 def write_raw_table(
@@ -107,8 +117,8 @@ def write_raw_table(
     replaced and the table's other files are kept as they are."""
     if not result.records:
         raise ValueError(f"raw.{table}: no rows parsed from {source_ids}")
-    data = frame(result.records)
-    rejected = frame(result.rejected, REJECTED_COLUMNS)
+    data = frame(result.records, declared_types().get(table, {}))
+    rejected = frame(result.rejected, REJECTED_TABLE, REJECTED_COLUMNS)
     rejected.insert(0, "table_name", table)
     rej_by_sheet: dict[tuple[str, str], int] = {}
     for r in result.rejected:
@@ -122,7 +132,8 @@ def write_raw_table(
                 "rejected_rows": rej_by_sheet.get((s["source_id"], s["sheet"]), 0),
             }
             for s in result.stats
-        ]
+        ],
+        LOAD_LOG_TABLE,
     )
     with connect(path) as con:
         ensure_schemas(con)

@@ -81,3 +81,17 @@ def test_every_notebook_is_a_dbt_exposure_on_marts():
         assert f"notebooks/{nb.name}" in urls, f"{nb.name} is not declared in dbt/models/exposures.yml"
     for e in exposures:
         assert not any("source(" in d for d in e["depends_on"]), f"exposure {e['name']} reads a source"
+
+
+def test_every_raw_table_of_the_manifest_has_its_column_types_declared_once():
+    """The writer types raw columns from the dbt sources (no list of numeric names in Python): every
+    raw table the manifest loads is declared by one publisher's sources, with a type on each column."""
+    from dagster_project.manifest import load_manifest
+    from dagster_project.warehouse import declared_types, frame
+
+    declared = declared_types()
+    tables = {s.raw_table.removeprefix("raw.") for s in load_manifest()}
+    assert tables <= set(declared), f"raw tables without a source declaration: {tables - set(declared)}"
+    assert declared["cra"]["value"] == "double" and declared["revenue_outturn_rs"]["row_number"] == "bigint"
+    df = frame([{"row_number": "7", "value": "1.5", "region": "London", "extra": 3}], declared["cra"])
+    assert [str(t) for t in df.dtypes] == ["Int64", "float64", "string", "string"]

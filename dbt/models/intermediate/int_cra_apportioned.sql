@@ -13,8 +13,18 @@ with cra as (
     from {{ ref('int_cra_groups_split') }}
     union all by name
     select
-        * exclude (cra_gbp, returned_gbp),
-        'published' as cofog_group_basis
+        region_code,
+        financial_year,
+        cofog_division,
+        cofog_group,
+        sector,
+        cap_or_cur,
+        department,
+        organisation,
+        source_id,
+        amount_gbp,
+        'published' as cofog_group_basis,
+        fill_rule
     from {{ ref('int_lg_lines_filled') }}
     where amount_gbp > 0
 ),
