@@ -172,9 +172,9 @@ def main() -> int:
         secs = [r["seconds"] for r in reruns] or [float("nan")]
         print(
             f"2. re-run of one financial year alone (totalplace build --year {args.year}), {len(secs)} run(s): "
-            f"{', '.join(f'{x:.1f}' for x in secs)} s (median {statistics.median(secs):.1f} s, worst {max(secs):.1f} "
-            f"s), "
-            f"peak RSS {max((r['peak_rss_mib'] for r in reruns), default=float('nan')):.0f} MiB",
+            f"{', '.join(f'{x:.1f}' for x in secs)} s (median {statistics.median(secs):.1f} s, worst "
+            f"{max(secs):.1f} s), peak RSS {max((r['peak_rss_mib'] for r in reruns), default=float('nan')):.0f} "
+            f"MiB",
             flush=True,
         )
         wh = env["TOTALPLACE_WAREHOUSE"]
@@ -242,12 +242,10 @@ def main() -> int:
         )
         print(
             f"5. the same apportionment in pandas (merge + multiply [+ groupby], inputs already in memory): every "
-            f"row "
-            f"{r['rows']:,} in {r['compute_s']:.1f} s, SQL {r['compute_s'] / sql['compute_s']:.1f}x faster; per "
-            f"LSOA, "
-            f"year and sector {r['agg_rows']:,} rows in {r['agg_s']:.1f} s, SQL {r['agg_s'] / sql['agg_s']:.1f}x "
-            f"faster (same result: {same}); pandas process {r['seconds']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} "
-            f"MiB",
+            f"row {r['rows']:,} in {r['compute_s']:.1f} s, SQL {r['compute_s'] / sql['compute_s']:.1f}x faster; "
+            f"per LSOA, year and sector {r['agg_rows']:,} rows in {r['agg_s']:.1f} s, SQL "
+            f"{r['agg_s'] / sql['agg_s']:.1f}x faster (same result: {same}); pandas process {r['seconds']:.1f} s, "
+            f"peak RSS {r['peak_rss_mib']:.0f} MiB",
             flush=True,
         )
         print(

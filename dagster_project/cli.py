@@ -91,62 +91,29 @@ def cmd_build(args) -> int:
 
 
 def _build(args) -> int:
-    import dagster as dg
-
     from .assembly import BUILD_JOB, make_definitions
     from .instance import project_instance
-    from .partitions import YEARLY_RAW_TABLES, financial_years
-    from .publish import failed_path, working_path
-    from .publish_asset import blocking_failures
-    from .resources import AFTER_RUN, PUBLISH_KEY
+    from .partitions import financial_years
     from .settings import Settings
 
     t0 = time.perf_counter()
     settings = Settings.from_env()
     years = _years_arg(args.year)
-    partial = bool(args.select or years or args.returns)
-    if (years or args.returns) and not settings.warehouse.exists():
-        print(
-            f"totalplace build {'--year' if years else '--returns'}: there is no published warehouse at "
-            f"{settings.warehouse} to update; run a full `totalplace build` first",
-            file=sys.stderr,
-        )
+    refusal = _refuse_partial(settings, years, args)
+    if refusal:
+        print(refusal, file=sys.stderr)
         return 2
-    if partial and settings.warehouse.exists():
-        missing = _missing_relations(settings.warehouse)
-        if missing:
-            print(
-                f"totalplace build: the published warehouse {settings.warehouse} predates {len(missing)} model(s) or "
-                f"seed(s) of this version ({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''}); a partial "
-                f"build reads them as they are, so run a full `totalplace build` first",
-                file=sys.stderr,
-            )
-            return 2
     print(
         f"totalplace build: mirror={settings.mirror or '(none: download)'} data={settings.data_dir} "
         f"returns={settings.returns_dir}\n"
-        f"  building into {working_path(settings.warehouse)}\n"
+        f"  building into {_working(settings)}\n"
         f"  publishing to {settings.warehouse} only if every gate passes\n"
         f"  Dagster instance {settings.dagster_home} (the runs show in `make dagster`)",
         flush=True,
     )
     defs = make_definitions(settings)
     print(f"  [{time.perf_counter() - t0:5.1f}s] asset definitions loaded", flush=True)
-    if args.select:
-        selection = dg.AssetSelection.from_string(args.select)
-    elif args.returns:
-        # the partner returns read again, and every model that uses them, for every year
-        selection = dg.AssetSelection.assets(dg.AssetKey(["raw", "partner_returns"])).downstream()
-    elif years:
-        # one year alone: its RS file, then every model built from the returns, with their gates
-        selection = dg.AssetSelection.assets(*[dg.AssetKey(["raw", t]) for t in YEARLY_RAW_TABLES]).downstream()
-    else:
-        selection = None
-    asset_keys = None
-    if selection is not None:  # a partial build publishes too
-        asset_keys = sorted(
-            selection.resolve(defs.resolve_asset_graph()) | {PUBLISH_KEY}, key=lambda k: k.to_user_string()
-        )
+    asset_keys = _selected_assets(args, years, defs)
     run_years = years or financial_years()
     print(
         f"  financial year partition(s): {run_years[0]}" + (f" to {run_years[-1]}" if len(run_years) > 1 else ""),
@@ -166,14 +133,66 @@ def _build(args) -> int:
         )
     elapsed = time.perf_counter() - t0
     print(f"  [{elapsed:5.1f}s] run {result.run_id} finished", flush=True)
+    return _report_build(result, settings, elapsed)
+
+
+def _working(settings) -> Path:
+    from .publish import working_path
+
+    return working_path(settings.warehouse)
+
+
+def _refuse_partial(settings, years: list[str] | None, args) -> str | None:
+    """Why a partial build (--select, --year, --returns) cannot run on this warehouse, or None."""
+    if (years or args.returns) and not settings.warehouse.exists():
+        return (
+            f"totalplace build {'--year' if years else '--returns'}: there is no published warehouse at "
+            f"{settings.warehouse} to update; run a full `totalplace build` first"
+        )
+    if (args.select or years or args.returns) and settings.warehouse.exists():
+        missing = _missing_relations(settings.warehouse)
+        if missing:
+            return (
+                f"totalplace build: the published warehouse {settings.warehouse} predates {len(missing)} model(s) or "
+                f"seed(s) of this version ({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''}); a partial "
+                f"build reads them as they are, so run a full `totalplace build` first"
+            )
+    return None
+
+
+def _selected_assets(args, years: list[str] | None, defs) -> list | None:
+    """The assets a partial build runs (always with the publish), or None for everything."""
+    import dagster as dg
+
+    from .partitions import YEARLY_RAW_TABLES
+    from .resources import PUBLISH_KEY
+
+    if args.select:
+        selection = dg.AssetSelection.from_string(args.select)
+    elif args.returns:
+        # the partner returns read again, and every model that uses them, for every year
+        selection = dg.AssetSelection.assets(dg.AssetKey(["raw", "partner_returns"])).downstream()
+    elif years:
+        # one year alone: its RS file, then every model built from the returns, with their gates
+        selection = dg.AssetSelection.assets(*[dg.AssetKey(["raw", t]) for t in YEARLY_RAW_TABLES]).downstream()
+    else:
+        return None
+    # a partial build publishes too
+    return sorted(selection.resolve(defs.resolve_asset_graph()) | {PUBLISH_KEY}, key=lambda k: k.to_user_string())
+
+
+def _report_build(result, settings, elapsed: float) -> int:
+    """Say what the run did: the gates, the published warehouse or why nothing was published."""
+    from .gate_report import failing_rows
+    from .publish_asset import blocking_failures
+    from .resources import PUBLISH_KEY
+
     evaluations = result.get_asset_check_evaluations()
     failed_checks = blocking_failures(evaluations)
     warned = [e for e in evaluations if not e.passed and e not in failed_checks]
     published = any(
         e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key == PUBLISH_KEY for e in result.all_events
     )
-    from .gate_report import failing_rows
-
     if published:
         print(f"\nbuild OK: {len(evaluations) - len(warned)} gate(s) passed; published {settings.warehouse}")
         for e in warned:
@@ -183,6 +202,16 @@ def _build(args) -> int:
         _summary(settings.warehouse)
         print(f"wall time {elapsed:.1f} s, peak RSS {_rss_mib():.0f} MiB")
         return 0
+    _report_failure(result, settings, failed_checks)
+    print(f"wall time {elapsed:.1f} s, peak RSS {_rss_mib():.0f} MiB", file=sys.stderr)
+    return 1
+
+
+def _report_failure(result, settings, failed_checks) -> None:
+    from .gate_report import failing_rows
+    from .publish import failed_path
+    from .resources import AFTER_RUN
+
     print(
         "\nbuild FAILED; the published warehouse was not touched"
         + (f" ({settings.warehouse})" if settings.warehouse.exists() else ""),
@@ -199,8 +228,20 @@ def _build(args) -> int:
         )
         for row in rows:
             print(f"    - {row}", file=sys.stderr)
+    for where, msg in _step_failures(result):
+        print(f"  {where}: {msg}", file=sys.stderr)
+    skipped = [e for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
+    if skipped:
+        print(f"  {len(skipped)} step(s) not run because something they depend on failed", file=sys.stderr)
+    if AFTER_RUN.get(result.run_id):
+        print(f"  {AFTER_RUN[result.run_id]}", file=sys.stderr)
+
+
+def _step_failures(result) -> list[tuple[str, str]]:
+    """Each distinct failure of the run as (where, message): the user's error under Dagster's wrappers,
+    without the gate failures (said above) and without repeats."""
     failure_types = ("STEP_FAILURE", "RESOURCE_INIT_FAILURE", "RUN_FAILURE", "PIPELINE_FAILURE")
-    said = set()
+    out, said = [], set()
     for e in result.all_events:
         if e.event_type_value not in failure_types:
             continue
@@ -216,18 +257,10 @@ def _build(args) -> int:
         msg = err.message.strip()
         for prefix in ("dagster._core.definitions.events.Failure: ", "dagster_project.resources.NothingBuiltYet: "):
             msg = msg.removeprefix(prefix)
-        if msg in said:
-            continue
-        said.add(msg)
-        where = f"step failed: {e.step_key}" if e.step_key else "run failed"
-        print(f"  {where}: {msg}", file=sys.stderr)
-    skipped = [e for e in result.all_events if e.event_type_value == "STEP_SKIPPED"]
-    if skipped:
-        print(f"  {len(skipped)} step(s) not run because something they depend on failed", file=sys.stderr)
-    if AFTER_RUN.get(result.run_id):
-        print(f"  {AFTER_RUN[result.run_id]}", file=sys.stderr)
-    print(f"wall time {elapsed:.1f} s, peak RSS {_rss_mib():.0f} MiB", file=sys.stderr)
-    return 1
+        if msg not in said:
+            said.add(msg)
+            out.append((f"step failed: {e.step_key}" if e.step_key else "run failed", msg))
+    return out
 
 
 def _summary(path: Path) -> None:

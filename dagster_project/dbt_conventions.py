@@ -73,145 +73,169 @@ def _is_ours(node: dict, project: str) -> bool:
     return node.get("package_name") == project
 
 
+@dataclass
+class _Project:
+    """The parts of dbt's manifest the rules read."""
+
+    models: dict[str, dict]
+    sources: dict[str, dict]
+    tests: list[dict]
+    parents: dict[str, list[str]]
+    children: dict[str, list[str]]
+    exposures: dict[str, dict]
+    out: list[Violation]
+
+    def v(self, rule: str, column: str, resource: str, detail: str) -> None:
+        self.out.append(Violation(rule, column, resource, detail))
+
+    def layer(self, uid: str) -> str | None:
+        return _layer(self.models[uid]) if uid in self.models else None
+
+
+def _name(uid: str) -> str:
+    return uid.split(".")[-1] if not uid.startswith("source.") else ".".join(uid.split(".")[-2:])
+
+
 def check(manifest: dict) -> list[Violation]:
     """Every violation of the rules in `manifest` (dbt's target/manifest.json), before exceptions."""
     project = manifest["metadata"].get("project_name") or "totalplace"
     nodes = {k: v for k, v in manifest["nodes"].items() if _is_ours(v, project)}
-    models = {k: v for k, v in nodes.items() if v["resource_type"] == "model"}
-    sources = {k: v for k, v in manifest["sources"].items() if _is_ours(v, project)}
-    tests = [v for v in nodes.values() if v["resource_type"] == "test"]
-    parents = manifest["parent_map"]
-    children = manifest["child_map"]
-    out: list[Violation] = []
+    p = _Project(
+        models={k: v for k, v in nodes.items() if v["resource_type"] == "model"},
+        sources={k: v for k, v in manifest["sources"].items() if _is_ours(v, project)},
+        tests=[v for v in nodes.values() if v["resource_type"] == "test"],
+        parents=manifest["parent_map"],
+        children=manifest["child_map"],
+        exposures=manifest.get("exposures", {}),
+        out=[],
+    )
+    for uid in sorted(p.models):
+        _modeling_rules(p, uid)
+        _structure_rules(p, uid)
+    _view_chains(p)
+    _source_rules(p)
+    _key_tests(p)
+    _exposure_rules(p)
+    return p.out
 
-    def v(rule: str, column: str, resource: str, detail: str) -> None:
-        out.append(Violation(rule, column, resource, detail))
 
-    def name(uid: str) -> str:
-        return uid.split(".")[-1] if not uid.startswith("source.") else ".".join(uid.split(".")[-2:])
+def _modeling_rules(p: _Project, uid: str) -> None:
+    m, layer = p.models[uid], p.layer(uid)
+    ps = p.parents.get(uid, [])
+    src_parents = [x for x in ps if x.startswith("source.")]
+    model_parents = [x for x in ps if x.startswith("model.")]
+    if src_parents and layer != "staging" and (model_parents or any(x.startswith("seed.") for x in ps)):
+        p.v("fct_direct_join_to_source", "child", m["name"], "reads a source and a model: stage the source first")
+    if src_parents and layer in ("intermediate", "marts"):
+        detail = f"reads {', '.join(map(_name, src_parents))} directly"
+        p.v("fct_marts_or_intermediate_dependent_on_source", "child", m["name"], detail)
+    if len(src_parents) > 1:
+        p.v("fct_multiple_sources_joined", "child", m["name"], f"joins {', '.join(map(_name, src_parents))}")
+    if not ps:
+        p.v("fct_root_models", "child", m["name"], "has no ref() or source(): nothing upstream")
+    wrong_way = {
+        ("staging", "staging"): "fct_staging_dependent_on_staging",
+        ("staging", "intermediate"): "fct_staging_dependent_on_downstream_models",
+        ("staging", "marts"): "fct_staging_dependent_on_downstream_models",
+        ("intermediate", "marts"): "fct_intermediate_dependent_on_marts",
+    }
+    for parent in model_parents:
+        rule = wrong_way.get((layer, p.layer(parent)))
+        if rule:
+            p.v(rule, "child", m["name"], f"reads {p.layer(parent)} model {_name(parent)}")
+    leaves = [c for c in p.children.get(uid, []) if c in p.models and not any(x in p.models for x in p.children[c])]
+    if len(leaves) > MODEL_FANOUT:
+        p.v("fct_model_fanout", "parent", m["name"], f"{len(leaves)} leaf children")
+    code = m.get("raw_code", "")
+    hard = re.findall(r"\b(?:from|join)\s+((?:raw|staging|intermediate|marts|seeds)\.\w+)", code, re.I)
+    if hard:
+        p.v("fct_hard_coded_references", "model", m["name"], f"names {', '.join(sorted(set(hard)))} without ref()")
+    joins = len(re.findall(r"\bjoin\b", re.sub(r"--.*", "", code), re.I))
+    if joins > TOO_MANY_JOINS:
+        p.v("fct_too_many_joins", "child", m["name"], f"{joins} joins")
 
-    for uid, m in sorted(models.items()):
-        layer = _layer(m)
-        ps = parents.get(uid, [])
-        src_parents = [p for p in ps if p.startswith("source.")]
-        model_parents = [p for p in ps if p.startswith("model.")]
-        # modeling
-        if src_parents and (model_parents or any(p.startswith("seed.") for p in ps)) and layer != "staging":
-            v("fct_direct_join_to_source", "child", m["name"], "reads a source and a model: stage the source first")
-        if src_parents and layer in ("intermediate", "marts"):
-            v(
-                "fct_marts_or_intermediate_dependent_on_source",
-                "child",
-                m["name"],
-                f"reads {', '.join(map(name, src_parents))} directly",
-            )
-        if len(src_parents) > 1:
-            v("fct_multiple_sources_joined", "child", m["name"], f"joins {', '.join(map(name, src_parents))}")
-        if not ps:
-            v("fct_root_models", "child", m["name"], "has no ref() or source(): nothing upstream")
-        for p in model_parents:
-            pl = _layer(models[p]) if p in models else None
-            if layer == "staging" and pl == "staging":
-                v("fct_staging_dependent_on_staging", "child", m["name"], f"reads staging model {name(p)}")
-            if layer == "staging" and pl in ("intermediate", "marts"):
-                v("fct_staging_dependent_on_downstream_models", "child", m["name"], f"reads {pl} model {name(p)}")
-            if layer == "intermediate" and pl == "marts":
-                v("fct_intermediate_dependent_on_marts", "child", m["name"], f"reads mart {name(p)}")
-        leaf_children = [
-            c for c in children.get(uid, []) if c in models and not any(cc in models for cc in children.get(c, []))
-        ]
-        if len(leaf_children) > MODEL_FANOUT:
-            v("fct_model_fanout", "parent", m["name"], f"{len(leaf_children)} leaf children")
-        code = m.get("raw_code", "")
-        hard = re.findall(r"\b(?:from|join)\s+((?:raw|staging|intermediate|marts|seeds)\.\w+)", code, re.I)
-        if hard:
-            v("fct_hard_coded_references", "model", m["name"], f"names {', '.join(sorted(set(hard)))} without ref()")
-        joins = len(re.findall(r"\bjoin\b", re.sub(r"--.*", "", code), re.I))
-        if joins > TOO_MANY_JOINS:
-            v("fct_too_many_joins", "child", m["name"], f"{joins} joins")
-        # documentation
-        if not m.get("description", "").strip():
-            v("fct_undocumented_models", "resource_name", m["name"], "no description")
-        # structure
-        prefixes = PREFIXES.get(layer or "")
-        if prefixes and not m["name"].startswith(prefixes):
-            v(
-                "fct_model_naming_conventions",
-                "resource_name",
-                m["name"],
-                f"a {layer} model's name starts with {' or '.join(prefixes)}",
-            )
-        if layer is None:
-            v("fct_model_directories", "resource_name", m["name"], "not under models/staging, intermediate or marts")
-        if layer == "staging":
-            folder = Path(m["original_file_path"]).parts[2]
-            for p in src_parents:
-                if sources[p]["source_name"] != folder:
-                    v(
-                        "fct_model_directories",
-                        "resource_name",
-                        m["name"],
-                        f"reads source {sources[p]['source_name']} but lives in staging/{folder}",
-                    )
-        patch = m.get("patch_path") or ""
-        if patch and Path(patch.split("://")[-1]).parent != Path(m["original_file_path"]).parent:
-            v("fct_test_directories", "resource_name", m["name"], f"documented in {patch}, away from its SQL")
-    # chains of views
-    views = {u for u, m in models.items() if m["config"].get("materialized") in ("view", "ephemeral")}
 
-    def longest_view_chain(u: str, seen: frozenset = frozenset()) -> int:
+def _structure_rules(p: _Project, uid: str) -> None:
+    m, layer = p.models[uid], p.layer(uid)
+    if not m.get("description", "").strip():
+        p.v("fct_undocumented_models", "resource_name", m["name"], "no description")
+    prefixes = PREFIXES.get(layer or "")
+    if prefixes and not m["name"].startswith(prefixes):
+        detail = f"a {layer} model's name starts with {' or '.join(prefixes)}"
+        p.v("fct_model_naming_conventions", "resource_name", m["name"], detail)
+    if layer is None:
+        p.v("fct_model_directories", "resource_name", m["name"], "not under models/staging, intermediate or marts")
+    if layer == "staging":
+        folder = Path(m["original_file_path"]).parts[2]
+        for parent in (x for x in p.parents.get(uid, []) if x.startswith("source.")):
+            source_name = p.sources[parent]["source_name"]
+            if source_name != folder:
+                detail = f"reads source {source_name} but lives in staging/{folder}"
+                p.v("fct_model_directories", "resource_name", m["name"], detail)
+    patch = m.get("patch_path") or ""
+    if patch and Path(patch.split("://")[-1]).parent != Path(m["original_file_path"]).parent:
+        p.v("fct_test_directories", "resource_name", m["name"], f"documented in {patch}, away from its SQL")
+
+
+def _view_chains(p: _Project) -> None:
+    views = {u for u, m in p.models.items() if m["config"].get("materialized") in ("view", "ephemeral")}
+
+    def longest(u: str, seen: frozenset = frozenset()) -> int:
         if u not in views or u in seen:
             return 0
-        return 1 + max((longest_view_chain(p, seen | {u}) for p in parents.get(u, [])), default=0)
+        return 1 + max((longest(x, seen | {u}) for x in p.parents.get(u, [])), default=0)
 
     for u in sorted(views):
-        if longest_view_chain(u) > CHAINED_VIEWS:
-            v("fct_chained_views_dependencies", "child", models[u]["name"], f"more than {CHAINED_VIEWS} views chained")
-    # sources
-    for uid, s in sorted(sources.items()):
-        readers = [c for c in children.get(uid, []) if c in models]
-        if not children.get(uid):
-            v("fct_unused_sources", "resource_name", name(uid), "declared but read by nothing")
+        if longest(u) > CHAINED_VIEWS:
+            p.v("fct_chained_views_dependencies", "child", p.models[u]["name"], f"more than {CHAINED_VIEWS} views")
+
+
+def _source_rules(p: _Project) -> None:
+    for uid, s in sorted(p.sources.items()):
+        readers = [c for c in p.children.get(uid, []) if c in p.models]
+        if not p.children.get(uid):
+            p.v("fct_unused_sources", "resource_name", _name(uid), "declared but read by nothing")
         if len(readers) > 1:
-            v("fct_source_fanout", "parent", name(uid), f"read by {len(readers)} models")
+            p.v("fct_source_fanout", "parent", _name(uid), f"read by {len(readers)} models")
         if not s.get("description", "").strip():
-            v("fct_undocumented_source_tables", "resource_name", name(uid), "no description")
+            p.v("fct_undocumented_source_tables", "resource_name", _name(uid), "no description")
         if not s.get("source_description", "").strip():
-            v("fct_undocumented_sources", "resource_name", s["source_name"], "the source has no description")
+            p.v("fct_undocumented_sources", "resource_name", s["source_name"], "the source has no description")
         folder = Path(s["original_file_path"]).parts
         if len(folder) < 3 or folder[1] != "staging" or folder[2] != s["source_name"]:
-            v(
-                "fct_source_directories",
-                "resource_name",
-                name(uid),
-                f"declared in {s['original_file_path']}, not models/staging/{s['source_name']}/",
-            )
-    # testing: a primary key test on every model
-    keyed = set()
-    for t in tests:
-        meta = t.get("test_metadata") or {}
-        attached = t.get("attached_node")
-        if not attached:
-            continue
-        if meta.get("name") in ("unique_combination", "unique_combination_of_columns"):
-            keyed.add(attached)
-        elif meta.get("name") in ("unique", "not_null"):
-            keyed.add((attached, t.get("column_name"), meta["name"]))
-    for uid, m in sorted(models.items()):
-        cols = {c for (a, c, k) in (x for x in keyed if isinstance(x, tuple)) if a == uid and k == "unique"}
-        nn = {c for (a, c, k) in (x for x in keyed if isinstance(x, tuple)) if a == uid and k == "not_null"}
-        if uid not in keyed and not (cols & nn):
-            v("fct_missing_primary_key_tests", "resource_name", m["name"], "no unique+not_null column, no key test")
-    # exposures
-    for _uid, e in sorted(manifest.get("exposures", {}).items()):
-        for p in e["depends_on"].get("nodes", []):
-            if p.startswith("source."):
-                v("fct_exposure_parents_materializations", "parent", name(p), f"exposure {e['name']} reads a source")
-            elif p in views:
-                v("fct_exposure_parents_materializations", "parent", name(p), f"exposure {e['name']} reads a view")
-            if p in models and models[p].get("access") == "private":
-                v("fct_exposures_dependent_on_private_models", "parent", name(p), f"exposure {e['name']}")
-    return out
+            detail = f"declared in {s['original_file_path']}, not models/staging/{s['source_name']}/"
+            p.v("fct_source_directories", "resource_name", _name(uid), detail)
+
+
+def _key_tests(p: _Project) -> None:
+    """A primary-key test on every model: a combination test, or one column both unique and not null."""
+    combined, by_column = set(), {}
+    for t in p.tests:
+        kind, attached = (t.get("test_metadata") or {}).get("name"), t.get("attached_node")
+        if attached and kind in ("unique_combination", "unique_combination_of_columns"):
+            combined.add(attached)
+        elif attached and kind in ("unique", "not_null"):
+            by_column.setdefault((attached, t.get("column_name")), set()).add(kind)
+    keyed = combined | {a for (a, _), kinds in by_column.items() if kinds == {"unique", "not_null"}}
+    for uid, m in sorted(p.models.items()):
+        if uid not in keyed:
+            p.v("fct_missing_primary_key_tests", "resource_name", m["name"], "no unique+not_null column, no key test")
+
+
+def _exposure_rules(p: _Project) -> None:
+    views = {u for u, m in p.models.items() if m["config"].get("materialized") in ("view", "ephemeral")}
+    for e in p.exposures.values():
+        for parent in e["depends_on"].get("nodes", []):
+            if parent.startswith("source.") or parent in views:
+                kind = "a source" if parent.startswith("source.") else "a view"
+                p.v(
+                    "fct_exposure_parents_materializations",
+                    "parent",
+                    _name(parent),
+                    f"exposure {e['name']} reads {kind}",
+                )
+            if parent in p.models and p.models[parent].get("access") == "private":
+                p.v("fct_exposures_dependent_on_private_models", "parent", _name(parent), f"exposure {e['name']}")
 
 
 def split(violations: Iterable[Violation], exceptions: list[Exception_]) -> tuple[list, list, list]:

@@ -81,25 +81,19 @@ def _from_url(source: Source, target: Path, timeout: float) -> None:
     _copy_verified(source, target, fill, source.download_url)
 
 
-def pull(
-    sources: list[Source],
-    data_dir: Path,
-    mirror: Path | None,
-    *,
-    allow_download: bool = True,
-    timeout: float = 60.0,
-    log: Callable[[str], None] = lambda _m: None,
-) -> list[Landed]:
-    """Land every source; raise PullError naming every file that could not be landed."""
+def _plan(
+    sources: list[Source], data_dir: Path, mirror: Path | None, allow_download: bool
+) -> list[tuple[Source, str, Path | None]]:
+    """How each file will be landed (cached, mirror or download); PullError naming every file that
+    cannot be."""
     plan: list[tuple[Source, str, Path | None]] = []
     missing: list[str] = []
     for s in sources:
         target = landed_path(s, data_dir)
+        mirror_file = mirror / s.mirror_path if mirror else None
         if target.is_file() and sha256_of(target) == s.sha256:
             plan.append((s, "cached", None))
-            continue
-        mirror_file = mirror / s.mirror_path if mirror else None
-        if mirror_file is not None and mirror_file.is_file():
+        elif mirror_file is not None and mirror_file.is_file():
             plan.append((s, "mirror", mirror_file))
         elif s.download_url and allow_download:
             plan.append((s, "download", None))
@@ -115,7 +109,40 @@ def pull(
             f"{len(missing)} source file(s) missing and no download URL to fetch them from "
             f"(mirror: {mirror or 'not set'}):\n" + "\n".join(missing)
         )
+    return plan
 
+
+def _land(s: Source, how: str, mirror_file: Path | None, target: Path, timeout: float, log) -> str | None:
+    """Land one planned file; the problem in words, or None when it landed."""
+    try:
+        if how == "mirror":
+            _from_mirror(s, mirror_file, target)
+        elif how == "download":
+            log(f"downloading {s.source_id} from {s.download_url}")
+            _from_url(s, target, timeout)
+    except PullError as exc:
+        return f"  - {exc}"
+    except OSError as exc:  # URLError is an OSError
+        if how == "mirror":  # the copy failed here, not a download: say where and why
+            return (
+                f"  - {s.mirror_path} [{s.source_id}]: could not copy {mirror_file} into {target.parent} "
+                f"({exc.strerror or exc}): check that TOTALPLACE_DATA is writable and has room"
+            )
+        return f"  - {s.mirror_path} [{s.source_id}]: could not fetch {s.download_url}: {exc}"
+    return None
+
+
+def pull(
+    sources: list[Source],
+    data_dir: Path,
+    mirror: Path | None,
+    *,
+    allow_download: bool = True,
+    timeout: float = 60.0,
+    log: Callable[[str], None] = lambda _m: None,
+) -> list[Landed]:
+    """Land every source; raise PullError naming every file that could not be landed."""
+    plan = _plan(sources, data_dir, mirror, allow_download)
     # a pull killed part-way leaves its temporary copies behind: they are never landed files
     for folder in {landed_path(s, data_dir).parent for s, _h, _m in plan}:
         for leftover in folder.glob(".*.part") if folder.is_dir() else ():
@@ -125,23 +152,9 @@ def pull(
     errors: list[str] = []
     for s, how, mirror_file in plan:
         target = landed_path(s, data_dir)
-        try:
-            if how == "mirror":
-                _from_mirror(s, mirror_file, target)
-            elif how == "download":
-                log(f"downloading {s.source_id} from {s.download_url}")
-                _from_url(s, target, timeout)
-        except PullError as exc:
-            errors.append(f"  - {exc}")
-            continue
-        except OSError as exc:  # URLError is an OSError
-            if how == "mirror":  # the copy failed here, not a download: say where and why
-                errors.append(
-                    f"  - {s.mirror_path} [{s.source_id}]: could not copy {mirror_file} into {target.parent} "
-                    f"({exc.strerror or exc}): check that TOTALPLACE_DATA is writable and has room"
-                )
-            else:
-                errors.append(f"  - {s.mirror_path} [{s.source_id}]: could not fetch {s.download_url}: {exc}")
+        problem = _land(s, how, mirror_file, target, timeout, log)
+        if problem:
+            errors.append(problem)
             continue
         log(f"{s.source_id}: {how} -> {target}")
         landed.append(Landed(s, target, how))

@@ -254,14 +254,15 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
         for _, p, t, f, a in sources
     )
     member_text = ", ".join(html.escape(m) for (m,) in members)
+    kpi_indicator = f'<b id="kpi-indicator">{headline.share_indicator:.1%}</b>'
+    pop_only = f"£{headline.population_only_total_gbp / 1e6:,.1f}m"
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Total Place count: {html.escape(headline.place_name)}
-    {year}</title>
+<html lang="en"><head><meta charset="utf-8"><title>Total Place count: {html.escape(headline.place_name)} {year}</title>
 <script>{get_plotlyjs()}</script>
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}
 .kpis{{display:flex;gap:1.5em;flex-wrap:wrap}} .kpi{{background:#f3f6f8;padding:1em 1.4em;border-radius:8px}}
 .kpi b{{display:block;font-size:1.6em}} table{{border-collapse:collapse;margin:1em 0}}
-    td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
+td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
 #sensitivity td:nth-child(n+3),#methods td:nth-child(n+2){{white-space:nowrap}}
 .grid{{display:grid;grid-template-columns:1fr 1fr;gap:1em}} .built{{color:#666;font-size:.9em;margin-top:2em}}
 @media (max-width: 900px) {{ .grid{{grid-template-columns:1fr}} }}</style></head><body>
@@ -272,8 +273,7 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
 <div class="kpi">Per head<b id="kpi-per-head">£{headline.per_capita_gbp:,.0f}</b>{rank_text}</div>
 <div class="kpi">{population_label(headline).capitalize()}<b>{headline.population:,}</b></div>
 <div class="kpi">From actual local returns<b>{headline.share_actual:.1%}</b>estimated: {estimated:.1%}</div>
-<div class="kpi">Placed by indicators<b id="kpi-indicator">{headline.share_indicator:.1%}</b>by population only:
-    £{headline.population_only_total_gbp / 1e6:,.1f}m ({_signed(difference)})</div>
+<div class="kpi">Placed by indicators{kpi_indicator}by population only: {pop_only} ({_signed(difference)})</div>
 </div>
 {figs[0]}<div class="grid">{figs[1]}{figs[2]}</div>{figs[3]}
 <h2>Method and sources</h2>
@@ -287,15 +287,14 @@ deprivation-weighted population for the NHS; seed <code>apportionment_indicators
 where no indicator fits. Non-identifiable
 spending (defence, debt interest, overseas) is not included. The rules, seeds and lineage are in the auditors'
 docs (<code>totalplace docs</code>).</p>
-<table id="methods"><tr><th>How the figure was placed</th><th>amount</th><th>share</th><th>by population
-    only</th></tr>{rows}</table>
+<table id="methods"><tr><th>How the figure was placed</th><th>amount</th><th>share</th>
+<th>by population only</th></tr>{rows}</table>
 <h3>What the indicators moved</h3>
 <p>The count against the same streams shared by population only: £{headline.total_gbp / 1e6:,.1f}m against
-£{headline.population_only_total_gbp / 1e6:,.1f}m ({_signed(difference)},
-    {_signed(difference / headline.population, 1, "", 0)} per head).
+{pop_only} ({_signed(difference)}, {_signed(difference / headline.population, 1, "", 0)} per head).
 The streams that moved most:</p>
-<table id="sensitivity"><tr><th>COFOG group</th><th>indicator</th><th>count</th><th>by population
-    only</th><th>difference</th><th>per head</th></tr>{moved_rows}</table>
+<table id="sensitivity"><tr><th>COFOG group</th><th>indicator</th><th>count</th><th>by population only</th>
+<th>difference</th><th>per head</th></tr>{moved_rows}</table>
 <table><tr><th>Source</th><th>publisher</th><th>file</th><th>amount</th></tr>{src_rows}</table>
 <p class="built">{built_text};
 report made {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by <code>totalplace report</code>.</p>

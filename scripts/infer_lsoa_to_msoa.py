@@ -58,29 +58,10 @@ def main() -> int:
 
     assigned: dict[str, str] = {}
     used: set[str] = set()
-    for g in groups.itertuples():  # step 1
-        if g.la in base:
-            code = int_to_code.get(base[g.la] + g.num)
-            if code and pop_of[code] == g.population and code not in used:
-                assigned[g.msoa_name], _ = code, used.add(code)
-    for _ in range(2):  # step 2, twice: a match can make another unique
-        for g in groups.itertuples():
-            if g.msoa_name in assigned:
-                continue
-            free = [c for c in by_pop.get(g.population, []) if c not in used]
-            if len(free) == 1:
-                assigned[g.msoa_name], _ = free[0], used.add(free[0])
-    centre = {}
-    for name, code in assigned.items():
-        centre.setdefault(re.sub(r" \d{3}$", "", name), []).append(code_int[code])
-    centre = {la: sorted(v)[len(v) // 2] for la, v in centre.items()}
-    for g in groups.sort_values("msoa_name").itertuples():  # step 3
-        if g.msoa_name in assigned:
-            continue
-        free = [c for c in by_pop.get(g.population, []) if c not in used]
-        if free:
-            best = min(free, key=lambda c: abs(code_int[c] - centre.get(g.la, code_int[c])))
-            assigned[g.msoa_name], _ = best, used.add(best)
+    _by_code_order(groups, base, int_to_code, pop_of, assigned, used)
+    for _ in range(2):  # twice: a match can make another unique
+        _by_unique_population(groups, by_pop, assigned, used)
+    _by_nearest_code(groups, by_pop, code_int, assigned, used)
     missing_groups = [n for n in groups["msoa_name"] if n not in assigned]
     missing_codes = sorted(set(msoa["msoa_code"]) - used)
     if missing_groups or missing_codes:
@@ -95,6 +76,46 @@ def main() -> int:
     out.to_csv(ROOT / "seeds" / "lsoa_to_msoa.csv", index=False, lineterminator="\n")
     print(f"{len(out)} LSOAs in {len(assigned)} MSOAs -> seeds/lsoa_to_msoa.csv")
     return 0
+
+
+def _take(assigned: dict[str, str], used: set[str], name: str, code: str) -> None:
+    assigned[name] = code
+    used.add(code)
+
+
+def _by_code_order(groups, base, int_to_code, pop_of, assigned, used) -> None:
+    """Step 1: within an authority, the code base + number, where its population is the group's."""
+    for g in groups.itertuples():
+        if g.la in base:
+            code = int_to_code.get(base[g.la] + g.num)
+            if code and pop_of[code] == g.population and code not in used:
+                _take(assigned, used, g.msoa_name, code)
+
+
+def _by_unique_population(groups, by_pop, assigned, used) -> None:
+    """Step 2: the one remaining code with exactly the group's population."""
+    for g in groups.itertuples():
+        if g.msoa_name in assigned:
+            continue
+        free = [c for c in by_pop.get(g.population, []) if c not in used]
+        if len(free) == 1:
+            _take(assigned, used, g.msoa_name, free[0])
+
+
+def _by_nearest_code(groups, by_pop, code_int, assigned, used) -> None:
+    """Step 3: among remaining codes with the group's population, the one nearest its authority's codes."""
+    centre: dict[str, list[int]] = {}
+    for name, code in assigned.items():
+        centre.setdefault(re.sub(r" \d{3}$", "", name), []).append(code_int[code])
+    middle = {la: sorted(v)[len(v) // 2] for la, v in centre.items()}
+    for g in groups.sort_values("msoa_name").itertuples():
+        if g.msoa_name in assigned:
+            continue
+        free = [c for c in by_pop.get(g.population, []) if c not in used]
+        if free:
+            _take(
+                assigned, used, g.msoa_name, min(free, key=lambda c: abs(code_int[c] - middle.get(g.la, code_int[c])))
+            )
 
 
 if __name__ == "__main__":

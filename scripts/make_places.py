@@ -117,8 +117,8 @@ for pid, pname, ds in NAMED:
 auth = {
     r[0]: r[1:]
     for r in q(
-        "select authority_code, gss_code, end_date, replaced_by, nice_name from raw.geo_la_current where nation = "
-        "'England'"
+        "select authority_code, gss_code, end_date, replaced_by, nice_name from raw.geo_la_current where "
+        "nation = 'England'"
     )
 }
 by_gss = {v[0]: k for k, v in auth.items() if v[0]}

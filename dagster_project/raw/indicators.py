@@ -93,6 +93,30 @@ def parse_iod_lsoa_population(path: Path, source: Source) -> ParseResult:
 NHS_SHEET = re.compile(r"^(\d{4}) overall results$")
 
 
+def _quintile_columns(rows: list[list], header, path: Path, sheet: str) -> list[tuple[int, str, int]]:
+    """(column index, sex, IMD quintile) of the ten cost columns: Q1 to Q5 under Female and under Male."""
+    if header.row_index + 1 >= len(rows):
+        raise SourceFormatError(
+            "no quintile row under the sex header", file=path.name, sheet=sheet, row=header.row_number
+        )
+    quintiles = [norm(c) for c in rows[header.row_index + 1]]
+    columns: list[tuple[int, str, int]] = []
+    for sex in ("female", "male"):
+        start = header.columns[sex]
+        for j in range(start, min(start + 6, len(quintiles))):
+            m = re.fullmatch(r"q([1-5])", quintiles[j])
+            if m:
+                columns.append((j, sex, int(m.group(1))))
+    if len(columns) != 10:
+        raise SourceFormatError(
+            f"expected quintiles Q1 to Q5 under Female and Male, found {len(columns)} columns",
+            file=path.name,
+            sheet=sheet,
+            row=header.row_number + 1,
+        )
+    return columns
+
+
 def parse_nhs_cost_by_age(path: Path, source: Source) -> ParseResult:
     """Sheets 'YYYY overall results': NHS spend per person (GBP a year) by age (0 to 85+), sex and IMD
     quintile (Q1 most deprived). Two header rows: sex over quintile; the 'Overall' columns are skipped."""
@@ -106,25 +130,7 @@ def parse_nhs_cost_by_age(path: Path, source: Source) -> ParseResult:
             file=path.name,
             sheet=sheet,
         )
-        if header.row_index + 1 >= len(rows):
-            raise SourceFormatError(
-                "no quintile row under the sex header", file=path.name, sheet=sheet, row=header.row_number
-            )
-        quintiles = [norm(c) for c in rows[header.row_index + 1]]
-        columns: list[tuple[int, str, int]] = []  # (column index, sex, quintile)
-        for sex in ("female", "male"):
-            start = header.columns[sex]
-            for j in range(start, min(start + 6, len(quintiles))):
-                m = re.fullmatch(r"q([1-5])", quintiles[j])
-                if m:
-                    columns.append((j, sex, int(m.group(1))))
-        if len(columns) != 10:
-            raise SourceFormatError(
-                f"expected quintiles Q1 to Q5 under Female and Male, found {len(columns)} columns",
-                file=path.name,
-                sheet=sheet,
-                row=header.row_number + 1,
-            )
+        columns = _quintile_columns(rows, header, path, sheet)
         kept = skipped = 0
         age_j = header.columns["age"]
         for i in range(header.row_index + 2, len(rows)):

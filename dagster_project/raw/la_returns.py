@@ -27,6 +27,7 @@ and footnotes under the data are not data and are counted as skipped.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from .tabular import (
     MISSING_MARKERS,
     DuplicateGuard,
     Field,
+    Header,
     NotANumber,
     ParseResult,
     SourceFormatError,
@@ -134,148 +136,188 @@ def _labels(
         if parts:
             labels[j] = " ".join(parts)
     if depth == 0 and header_row > 0:
-        # A block title in the row above the header (e.g. the 2007-08 to 2010-11 memorandum block
-        # "Net current expenditure (non-IAS19 basis)" that repeats every service label) is part of
-        # the label of every column under it, up to the next title.
-        above = rows[header_row - 1]
-        block = None
-        for j in range(first_value_col, width):
-            cell = above[j] if j < len(above) else None
-            if (
-                isinstance(cell, str) and cell.strip() and not re.fullmatch(r"[\d.]+", cell.strip())
-            ):  # CSV: numbers are text
-                block = " ".join(cell.split())
-            if block and j in labels:
-                labels[j] = f"{block}: {labels[j]}"
-    lines: dict[int, int] = {}
-    for r in rows[max(0, header_row - 6) : header_row]:  # hidden variable codes like "C7R190" (RSX, RS 2023-24)
+        _prefix_block_titles(labels, rows[header_row - 1], first_value_col, width)
+    return labels, _line_numbers(rows, header_row, labels)
+
+
+def _prefix_block_titles(labels: dict[int, str], above: list, first_value_col: int, width: int) -> None:
+    """A block title in the row above the header (e.g. the 2007-08 to 2010-11 memorandum block
+    "Net current expenditure (non-IAS19 basis)" that repeats every service label) is part of the
+    label of every column under it, up to the next title."""
+    block = None
+    for j in range(first_value_col, width):
+        cell = above[j] if j < len(above) else None
+        if (
+            isinstance(cell, str) and cell.strip() and not re.fullmatch(r"[\d.]+", cell.strip())
+        ):  # CSV: numbers are text
+            block = " ".join(cell.split())
+        if block and j in labels:
+            labels[j] = f"{block}: {labels[j]}"
+
+
+def _line_numbers(rows: list[list[Any]], header_row: int, labels: dict[int, str]) -> dict[int, int]:
+    """The RS line number of each column: from the hidden variable codes like "C7R190" above the
+    header (RSX, RS 2023-24), else from the numbers 100-999 printed in the row above it."""
+    for r in rows[max(0, header_row - 6) : header_row]:
         codes = {j: RSX_CODE.match(str(r[j]).strip()) for j in labels if j < len(r)}
         if sum(1 for m in codes.values() if m) >= max(3, len(labels) // 2):
-            return labels, {j: int(m.group(2)) for j, m in codes.items() if m}
-    if header_row > 0:
-        above = rows[header_row - 1]
-        nums = {
-            j: above[j]
-            for j in labels
-            if j < len(above)
-            and isinstance(above[j], (int, float))
-            and float(above[j]).is_integer()
-            and 100 <= above[j] <= 999
-        }
-        if len(nums) >= max(3, len(labels) // 2):
-            lines = {j: int(v) for j, v in nums.items()}
-    return labels, lines
+            return {j: int(m.group(2)) for j, m in codes.items() if m}
+    if header_row == 0:
+        return {}
+    above = rows[header_row - 1]
+    nums = {
+        j: above[j]
+        for j in labels
+        if j < len(above)
+        and isinstance(above[j], (int, float))
+        and float(above[j]).is_integer()
+        and 100 <= above[j] <= 999
+    }
+    return {j: int(v) for j, v in nums.items()} if len(nums) >= max(3, len(labels) // 2) else {}
+
+
+def _column_measures(labels: dict[int, str], lines: dict[int, int]) -> dict[int, str]:
+    """RSX: the measure of each column from its label ("<line> - <measure> (C...)"), the label then
+    cut to its line; a column whose label is the measure alone (RSX 2021-22, line 590) takes its line
+    from its code and its name from the neighbour of the same line. Edits ``labels`` in place."""
+
+    def measure_name(m: re.Match) -> str:
+        return re.sub(r"\W+", "_", m.group("measure").split(" [")[0].strip().lower()).strip("_")
+
+    measures: dict[int, str] = {}
+    for j, label in list(labels.items()):
+        m = RSX_LABEL.match(label)
+        if m:
+            labels[j] = " ".join(m.group("line").split())
+            measures[j] = measure_name(m)
+    for j, label in list(labels.items()):
+        m = RSX_LABEL.match(f"? - {label}")
+        same_line = [k for k in measures if j in lines and lines.get(k) == lines[j]]
+        if m and j not in measures and same_line:
+            labels[j] = labels[same_line[0]]
+            measures[j] = measure_name(m)
+    return measures
+
+
+def _why_not_an_authority(ecode: str | None, row: list, first_value_col: int) -> str | None:
+    """For a row without a well-formed E-code: why it is quarantined, or None when it is a total, a
+    note or a footnote (skipped)."""
+    has_numbers = any(isinstance(v, (int, float)) for v in row[first_value_col:])
+    label = " ".join(filter(None, (to_text(c) for c in row[:first_value_col])))
+    if ecode is not None and has_numbers and len(ecode) <= 12 and re.match(r"^E\w*\d", ecode):
+        return "malformed E-code (expected E followed by four digits)"
+    if ecode is None and has_numbers and not SUMMARY_LABEL.search(label):
+        return f"row with values but no E-code (label {label[:60]!r})"
+    return None
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """One sheet of a return file and how its columns read."""
+
+    source: Source
+    path: Path
+    name: str
+    header: Header
+    first_value_col: int
+    labels: dict[int, str]
+    lines: dict[int, int]
+    measure: str
+    measures: dict[int, str]
+
+
+def _authority_records(sh: _Sheet, row: list, rn: int, ecode: str, result: ParseResult) -> None:
+    """One record per value column of an authority's row; cells that are not numbers are quarantined."""
+    ids = sh.header.columns
+    meta = {name: to_text(row[j]) if j < len(row) else None for name, j in ids.items()}
+    meta = {k: (None if v is not None and v.lower() in MISSING_MARKERS else v) for k, v in meta.items()}
+    status = "not_submitted" if meta.get("notes") == NOT_SUBMITTED else "submitted"
+    where = (sh.source.source_id, sh.path.name, sh.name, rn)
+    for j in range(sh.first_value_col, len(row)):
+        cell = row[j]
+        if j not in sh.labels:
+            if to_text(cell) is not None:
+                result.reject(*where, col_letter(j), cell, "value in a column with no header")
+            continue
+        text = None
+        try:
+            value = to_number(cell)
+        except NotANumber:
+            if str(cell).strip().lower() not in FLAG_WORDS:
+                result.reject(*where, sh.labels[j], cell, "value is not a number")
+                continue
+            value, text = None, str(cell).strip()  # confirmation flags, e.g. "non-IAS19 basis: Yes"
+        result.records.append(
+            {
+                **provenance(sh.source, sh.path.name, sh.name, rn),
+                "column_letter": col_letter(j),
+                "financial_year": sh.source.financial_years,
+                "measure": sh.measures.get(j, sh.measure),
+                "ecode": ecode,
+                "ons_code": meta.get("ons_code"),
+                "authority_name": meta["authority_name"],
+                "authority_class": meta["authority_class"],
+                "region": meta.get("region"),
+                "line_number": sh.lines.get(j),
+                "line_label": sh.labels[j],
+                "value_gbp_thousand": value,
+                "value_text": text,
+                "return_status": status,
+            }
+        )
+
+
+def _read_sheet(path: Path, source: Source, sheet: str, kind: str) -> tuple[_Sheet, list[list[Any]]]:
+    rows = read_sheet(path, sheet)
+    header = find_header(rows, ID_FIELDS, file=path.name, sheet=sheet)
+    _check_unit(rows, header.row_index, path, sheet, source)
+    first_value_col = max(header.columns.values()) + 1
+    labels, lines = _labels(rows, header.row_index, LABEL_DEPTH[kind], first_value_col)
+    measures = _column_measures(labels, lines)
+    measure = _measure(rows, header.row_index, sheet, kind)
+    return _Sheet(source, path, sheet, header, first_value_col, labels, lines, measure, measures), rows
 
 
 def parse_la_workbook(path: Path, source: Source) -> ParseResult:
     kind = _kind(source)
-    year = source.financial_years
     result = ParseResult()
     for sheet in find_sheet(path, SHEETS[kind]):
-        rows = read_sheet(path, sheet)
-        header = find_header(rows, ID_FIELDS, file=path.name, sheet=sheet)
-        _check_unit(rows, header.row_index, path, sheet, source)
-        measure = _measure(rows, header.row_index, sheet, kind)
-        ids = header.columns
-        first_value_col = max(ids.values()) + 1
-        labels, lines = _labels(rows, header.row_index, LABEL_DEPTH[kind], first_value_col)
-        measures = {}
-        for j, label in list(labels.items()):  # RSX: the measure is per column
-            m = RSX_LABEL.match(label)
-            if m:
-                labels[j] = " ".join(m.group("line").split())
-                measures[j] = re.sub(r"\W+", "_", m.group("measure").split(" [")[0].strip().lower()).strip("_")
-        for j, label in list(labels.items()):  # a column whose label is the measure alone (RSX 2021-22,
-            m = RSX_LABEL.match(f"? - {label}")  # line 590): its line is its code's, named as its neighbours
-            same_line = [k for k in measures if j in lines and lines.get(k) == lines[j]]
-            if m and j not in measures and same_line:
-                labels[j] = labels[same_line[0]]
-                measures[j] = re.sub(r"\W+", "_", m.group("measure").split(" [")[0].strip().lower()).strip("_")
+        sh, rows = _read_sheet(path, source, sheet, kind)
+        ecode_col = sh.header.columns["ecode"]
         guard = DuplicateGuard(
             result, source_id=source.source_id, source_file=path.name, sheet=sheet, key_name="E-code"
         )
         kept = skipped = 0
         second_table = False
-        for i in range(header.row_index + 1, len(rows)):
-            row = rows[i]
-            rn = i + 1
+        for i in range(sh.header.row_index + 1, len(rows)):
+            row, rn = rows[i], i + 1
             if row_is_blank(row):
                 continue
-            ecode = to_text(row[ids["ecode"]])
+            ecode = to_text(row[ecode_col])
             # RS 2023-24 and RSX: a second table (class totals) under the authorities repeats the header
-            second_table = second_table or norm(ecode) == header.cells[ids["ecode"]]
+            second_table = second_table or norm(ecode) == sh.header.cells[ecode_col]
             if second_table:
                 skipped += 1
                 continue
-            values = row[first_value_col:]
             if ecode is None or not ECODE.match(ecode):
-                has_numbers = any(isinstance(v, (int, float)) for v in values)
-                label = " ".join(filter(None, (to_text(c) for c in row[:first_value_col])))
-                reason = None
-                if ecode is not None and has_numbers and len(ecode) <= 12 and re.match(r"^E\w*\d", ecode):
-                    reason = "malformed E-code (expected E followed by four digits)"
-                elif ecode is None and has_numbers and not SUMMARY_LABEL.search(label):
-                    reason = f"row with values but no E-code (label {label[:60]!r})"
+                reason = _why_not_an_authority(ecode, row, sh.first_value_col)
                 if reason:
-                    result.reject(source.source_id, path.name, sheet, rn, header.cells[ids["ecode"]], ecode, reason)
+                    result.reject(source.source_id, path.name, sheet, rn, sh.header.cells[ecode_col], ecode, reason)
                 else:
                     skipped += 1  # England / class totals, notes and footnotes
                 continue
             if guard.is_duplicate(ecode, rn):
                 continue
-            meta = {name: to_text(row[j]) if j < len(row) else None for name, j in ids.items()}
-            meta = {k: (None if v is not None and v.lower() in MISSING_MARKERS else v) for k, v in meta.items()}
-            status = "not_submitted" if meta.get("notes") == NOT_SUBMITTED else "submitted"
-            for j in range(first_value_col, len(row)):
-                cell = row[j]
-                if j not in labels:
-                    if to_text(cell) is not None:
-                        result.reject(
-                            source.source_id,
-                            path.name,
-                            sheet,
-                            rn,
-                            col_letter(j),
-                            cell,
-                            "value in a column with no header",
-                        )
-                    continue
-                text = None
-                try:
-                    value = to_number(cell)
-                except NotANumber:
-                    if str(cell).strip().lower() in FLAG_WORDS:  # confirmation flags, e.g. "non-IAS19 basis: Yes"
-                        value, text = None, str(cell).strip()
-                    else:
-                        result.reject(source.source_id, path.name, sheet, rn, labels[j], cell, "value is not a number")
-                        continue
-                result.records.append(
-                    {
-                        **provenance(source, path.name, sheet, rn),
-                        "column_letter": col_letter(j),
-                        "financial_year": year,
-                        "measure": measures.get(j, measure),
-                        "ecode": ecode,
-                        "ons_code": meta.get("ons_code"),
-                        "authority_name": meta["authority_name"],
-                        "authority_class": meta["authority_class"],
-                        "region": meta.get("region"),
-                        "line_number": lines.get(j),
-                        "line_label": labels[j],
-                        "value_gbp_thousand": value,
-                        "value_text": text,
-                        "return_status": status,
-                    }
-                )
+            _authority_records(sh, row, rn, ecode, result)
             kept += 1
         if kept == 0:
             raise SourceFormatError(
                 "no authority rows (E-codes like E5013) under the header",
                 file=path.name,
                 sheet=sheet,
-                row=header.row_number,
+                row=sh.header.row_number,
             )
-        result.stat(source.source_id, path.name, sheet, header.row_number, kept, skipped)
+        result.stat(source.source_id, path.name, sheet, sh.header.row_number, kept, skipped)
     return result
 
 

@@ -14,7 +14,6 @@ rules are the same everywhere:
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -320,6 +319,65 @@ def _cell(row: list, j: int):
     return row[j] if j < len(row) else None
 
 
+def _other_columns(header: Header) -> dict[str, int]:
+    """Every column the parser does not read by meaning, under its snake_case header."""
+    others: dict[str, int] = {}
+    for j, h in enumerate(header.cells):
+        if h and j not in header.columns.values():
+            name = re.sub(r"[^a-z0-9]+", "_", h).strip("_") or f"col_{col_letter(j).lower()}"
+            while name in others or name in header.columns:
+                name += "_"
+            others[name] = j
+    return others
+
+
+def _is_footnote(row: list, typed: dict[str, Any], colidx: dict[str, int], other_values: list) -> bool:
+    """A line outside the table's data: nothing in any known column, or long prose in the first column only."""
+    if all(to_text(v) is None for v in typed.values()) and not any(to_text(v) for v in other_values):
+        return True  # a footnote or note line outside the known columns
+    first_text = to_text(row[0]) if row else None
+    rest = [to_text(v) for k, v in typed.items() if colidx.get(k) != 0]
+    return bool(first_text and len(first_text) > 60 and all(v is None for v in rest))
+
+
+def _typed_record(
+    typed: dict[str, Any],
+    columns: Sequence[Column],
+    header: Header,
+    where: tuple,
+    row_number: int,
+    result,
+    extra: dict[str, Any] | None,
+) -> dict[str, Any] | None:
+    """The row's record with each column typed, or None when a cell was quarantined (said in ``result``)."""
+    source_id, source_file, sheet = where
+    rec: dict[str, Any] = {
+        "source_id": source_id,
+        "source_file": source_file,
+        "sheet": sheet or "",
+        "row_number": row_number,
+        **(extra or {}),
+    }
+    bad = False
+    for c in columns:
+        raw = typed[c.name]
+        column = header.cells[header.columns[c.name]] if c.name in header.columns else c.name
+        if c.kind == "number":
+            try:
+                rec[c.name] = to_number(raw)
+            except NotANumber:
+                result.reject(source_id, source_file, sheet, row_number, column, raw, f"{c.name}: not a number")
+                bad = True
+            continue
+        rec[c.name] = to_text(raw)
+        malformed = rec[c.name] is not None and c.pattern and not re.fullmatch(c.pattern, rec[c.name])
+        if c.kind == "code" and ((c.required and rec[c.name] is None) or malformed):
+            reason = f"{c.name}: malformed or missing code (expected {c.pattern})"
+            result.reject(source_id, source_file, sheet, row_number, column, raw, reason)
+            bad = True
+    return None if bad else rec
+
+
 def parse_simple_table(
     rows: list[list[Any]],
     columns: Sequence[Column],
@@ -342,80 +400,26 @@ def parse_simple_table(
     header = find_header(
         rows, [Field(c.name, c.aliases, c.required) for c in columns], file=source_file, sheet=sheet, max_scan=max_scan
     )
-    colidx = header.columns
-    others: dict[str, int] = {}
-    if keep_all_columns:
-        for j, h in enumerate(header.cells):
-            if h and j not in colidx.values():
-                name = re.sub(r"[^a-z0-9]+", "_", h).strip("_") or f"col_{col_letter(j).lower()}"
-                while name in others or name in colidx:
-                    name += "_"
-                others[name] = j
+    others = _other_columns(header) if keep_all_columns else {}
     guard = (
         DuplicateGuard(result, source_id=source_id, source_file=source_file, sheet=sheet, key_name=key) if key else None
     )
+    where = (source_id, source_file, sheet)
     kept = skipped = 0
     for i in range(header.row_index + 1, len(rows)):
         row = rows[i]
-        rn = i + 1
-        cell = functools.partial(_cell, row)
         if row_is_blank(row):
             continue
-        typed = {c.name: cell(colidx[c.name]) if c.name in colidx else None for c in columns}
-        if all(to_text(v) is None for v in typed.values()) and not any(to_text(cell(j)) for j in others.values()):
-            skipped += 1  # a footnote or note line outside the known columns
+        typed = {c.name: _cell(row, header.columns[c.name]) if c.name in header.columns else None for c in columns}
+        if _is_footnote(row, typed, header.columns, [_cell(row, j) for j in others.values()]):
+            skipped += 1
             continue
-        first_text = to_text(row[0]) if row else None
-        other_vals = [to_text(v) for k, v in typed.items() if colidx.get(k) != 0]
-        if first_text and len(first_text) > 60 and all(v is None for v in other_vals):
-            skipped += 1  # long prose in the first column only: a footnote
-            continue
-        rec: dict[str, Any] = {
-            "source_id": source_id,
-            "source_file": source_file,
-            "sheet": sheet or "",
-            "row_number": rn,
-        }
-        if extra:
-            rec.update(extra)
-        bad = False
-        for c in columns:
-            raw = typed[c.name]
-            if c.kind == "number":
-                try:
-                    rec[c.name] = to_number(raw)
-                except NotANumber:
-                    result.reject(
-                        source_id=source_id,
-                        source_file=source_file,
-                        sheet=sheet,
-                        row_number=rn,
-                        column=header.cells[colidx[c.name]],
-                        value=raw,
-                        reason=f"{c.name}: not a number",
-                    )
-                    bad = True
-            else:
-                rec[c.name] = to_text(raw)
-                if c.kind == "code" and (
-                    (c.required and rec[c.name] is None)
-                    or (rec[c.name] is not None and c.pattern and not re.fullmatch(c.pattern, rec[c.name]))
-                ):
-                    result.reject(
-                        source_id=source_id,
-                        source_file=source_file,
-                        sheet=sheet,
-                        row_number=rn,
-                        column=header.cells[colidx[c.name]] if c.name in colidx else c.name,
-                        value=raw,
-                        reason=f"{c.name}: malformed or missing code (expected {c.pattern})",
-                    )
-                    bad = True
-        if bad:
+        rec = _typed_record(typed, columns, header, where, i + 1, result, extra)
+        if rec is None:
             continue
         for name, j in others.items():
-            rec[name] = to_text(cell(j))
-        if guard and rec[key] is not None and guard.is_duplicate(rec[key], rn):
+            rec[name] = to_text(_cell(row, j))
+        if guard and rec[key] is not None and guard.is_duplicate(rec[key], i + 1):
             continue
         result.records.append(rec)
         kept += 1

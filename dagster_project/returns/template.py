@@ -75,6 +75,7 @@ def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[P
     entry_text = wb.add_format({"bg_color": "#FFF2CC", "border": 1})
     head = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    formats = {"bold": bold, "title": title, "money": money, "entry": entry, "entry_text": entry_text, "head": head}
 
     info = wb.add_worksheet("Instructions")
     index = wb.add_worksheet("Index")
@@ -85,20 +86,16 @@ def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[P
         (f"Place: {count.place_name} ({count.place_id})    Financial year: {year}", bold),
         ("", None),
         (
-            "What this is. The Total Place count first asks each body that spends public money in the place for its "
-            "own "
-            "figure, and uses shares of national or regional totals by population only where no figure is given. "
-            "Each "
-            "of the following sheets is one body with identifiable spending counted in this place this year, with "
-            "the "
-            "count's current estimate by COFOG function and the method behind it.",
+            "What this is. The Total Place count first asks each body that spends public money in the place for "
+            "its own figure, and uses shares of national or regional totals by population only where no figure "
+            "is given. Each of the following sheets is one body with identifiable spending counted in this place "
+            "this year, with the count's current estimate by COFOG function and the method behind it.",
             wrap,
         ),
         (
-            "What to fill. On your body's sheet, for each function where you know what you spent in the place this "
-            "year, type the figure in pounds in 'Your figure (£)' (the yellow cells). Leave it empty where you do "
-            "not "
-            "know: the estimate then stands. Figures are spending, so they are not negative.",
+            "What to fill. On your body's sheet, for each function where you know what you spent in the place "
+            "this year, type the figure in pounds in 'Your figure (£)' (the yellow cells). Leave it empty where "
+            "you do not know: the estimate then stands. Figures are spending, so they are not negative.",
             wrap,
         ),
         (
@@ -109,21 +106,18 @@ def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[P
             wrap,
         ),
         (
-            "Return. Save the workbook (keep the sheet layout, the names above each table and the column headings) "
-            "and "
-            "send it back; it is read from the folder TOTALPLACE_RETURNS at the next build. A file with a problem (a "
-            "code "
-            "that does not exist, a negative amount, a line given twice) is rejected whole with every problem "
-            "listed.",
+            "Return. Save the workbook (keep the sheet layout, the names above each table and the column "
+            "headings) and send it back; it is read from the folder TOTALPLACE_RETURNS at the next build. A file "
+            "with a problem (a code that does not exist, a negative amount, a line given twice) is rejected "
+            "whole with every problem listed.",
             wrap,
         ),
         ("Negative estimates. " + NEGATIVE_NOTE, wrap),
         ("", None),
         (
             f"{len(bodies)} bodies, {sum(len(v) for v in bodies.values())} estimated lines. The Index sheet lists "
-            f"every "
-            "body with its full name and a link to its sheet; COFOG divisions and the funding bodies are on the "
-            "Lists sheet.",
+            "every body with its full name and a link to its sheet; COFOG divisions and the funding bodies are on "
+            "the Lists sheet.",
             None,
         ),
     ]
@@ -158,83 +152,100 @@ def write_template(warehouse: Path, place: str, year: str, out: Path) -> tuple[P
         index.write_number(i, 4, round(total), money)
         if negative:
             index.write_string(i, 5, f"negative estimate in division(s) {', '.join(negative)}: see the body's sheet")
-        ws = wb.add_worksheet(sheet_name)
-        ws.write(0, 0, TITLE, title)
-        for r, (label, value) in enumerate(
-            [
-                ("Place", count.place_id),
-                ("Financial year", year),
-                ("Sector", sector),
-                ("Department", dept),
-                ("Body", org),
-            ],
-            start=1,
-        ):
-            ws.write_string(r, 0, label, bold)
-            ws.write_string(r, 1, value)
-        ws.write_string(1, 2, count.place_name)
-        hr = 7
-        if negative:
-            ws.write_string(hr - 1, 0, NEGATIVE_NOTE)
-        ws.write_row(hr, 0, TABLE_HEADERS, head)
-        for k, (code, name) in enumerate(COFOG_DIVISIONS.items()):
-            r = hr + 1 + k
-            amount, method = estimates.get(code, (0.0, "none"))
-            ws.write_string(r, 0, code)
-            ws.write_string(r, 1, name)
-            ws.write_number(r, 2, round(amount), money)
-            ws.write_string(r, 3, method)
-            ws.write_blank(r, 4, None, entry)
-            ws.write_blank(r, 5, None, entry_text)
-            ws.write_blank(r, 6, None, entry_text)
-        first, last = hr + 1, hr + len(COFOG_DIVISIONS) + EXTRA_ROWS
-        for r in range(hr + 1 + len(COFOG_DIVISIONS), last + 1):
-            for c in (0, 4, 5, 6):
-                ws.write_blank(r, c, None, entry if c == 4 else entry_text)
-        ws.data_validation(
-            first,
-            0,
-            last,
-            0,
-            {
-                "validate": "list",
-                "source": division_list,
-                "error_title": "COFOG division",
-                "error_message": "Choose a COFOG division 01 to 10 from the list.",
-            },
+        _write_body_sheet(
+            wb.add_worksheet(sheet_name),
+            formats,
+            (count, year, sector, dept, org),
+            estimates,
+            bool(negative),
+            (division_list, funder_list),
         )
-        ws.data_validation(
-            first,
-            4,
-            last,
-            4,
-            {
-                "validate": "decimal",
-                "criteria": ">=",
-                "value": 0,
-                "error_title": "Your figure",
-                "error_message": "A figure in pounds, 0 or more (leave empty where you do not know).",
-            },
-        )
-        ws.data_validation(
-            first,
-            5,
-            last,
-            5,
-            {
-                "validate": "list",
-                "source": funder_list,
-                "error_title": "Funding source",
-                "error_message": "Choose the funding body from the list, or leave empty for your own resources.",
-            },
-        )
-        ws.set_column(0, 0, 16)
-        ws.set_column(1, 1, 32)
-        ws.set_column(2, 2, 20)
-        ws.set_column(3, 3, 26)
-        ws.set_column(4, 4, 18)
-        ws.set_column(5, 5, 60)
-        ws.set_column(6, 6, 40)
-        ws.freeze_panes(hr + 1, 0)
     wb.close()
     return out, len(bodies)
+
+
+def _write_body_sheet(ws, formats: dict, what: tuple, estimates: dict, negative: bool, lists: tuple) -> None:
+    """One body's sheet: who and where above the table, the ten divisions with the count's estimate and
+    method, yellow cells for the body's own figure, spare lines, and the lists the cells accept."""
+    count, year, sector, dept, org = what
+    division_list, funder_list = lists
+    bold, title, money, entry, entry_text, head = (
+        formats[k] for k in ("bold", "title", "money", "entry", "entry_text", "head")
+    )
+    ws.write(0, 0, TITLE, title)
+    for r, (label, value) in enumerate(
+        [
+            ("Place", count.place_id),
+            ("Financial year", year),
+            ("Sector", sector),
+            ("Department", dept),
+            ("Body", org),
+        ],
+        start=1,
+    ):
+        ws.write_string(r, 0, label, bold)
+        ws.write_string(r, 1, value)
+    ws.write_string(1, 2, count.place_name)
+    hr = 7
+    if negative:
+        ws.write_string(hr - 1, 0, NEGATIVE_NOTE)
+    ws.write_row(hr, 0, TABLE_HEADERS, head)
+    for k, (code, name) in enumerate(COFOG_DIVISIONS.items()):
+        r = hr + 1 + k
+        amount, method = estimates.get(code, (0.0, "none"))
+        ws.write_string(r, 0, code)
+        ws.write_string(r, 1, name)
+        ws.write_number(r, 2, round(amount), money)
+        ws.write_string(r, 3, method)
+        ws.write_blank(r, 4, None, entry)
+        ws.write_blank(r, 5, None, entry_text)
+        ws.write_blank(r, 6, None, entry_text)
+    first, last = hr + 1, hr + len(COFOG_DIVISIONS) + EXTRA_ROWS
+    for r in range(hr + 1 + len(COFOG_DIVISIONS), last + 1):
+        for c in (0, 4, 5, 6):
+            ws.write_blank(r, c, None, entry if c == 4 else entry_text)
+    ws.data_validation(
+        first,
+        0,
+        last,
+        0,
+        {
+            "validate": "list",
+            "source": division_list,
+            "error_title": "COFOG division",
+            "error_message": "Choose a COFOG division 01 to 10 from the list.",
+        },
+    )
+    ws.data_validation(
+        first,
+        4,
+        last,
+        4,
+        {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_title": "Your figure",
+            "error_message": "A figure in pounds, 0 or more (leave empty where you do not know).",
+        },
+    )
+    ws.data_validation(
+        first,
+        5,
+        last,
+        5,
+        {
+            "validate": "list",
+            "source": funder_list,
+            "error_title": "Funding source",
+            "error_message": "Choose the funding body from the list, or leave empty for your own resources.",
+        },
+    )
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 32)
+    ws.set_column(2, 2, 20)
+    ws.set_column(3, 3, 26)
+    ws.set_column(4, 4, 18)
+    ws.set_column(5, 5, 60)
+    ws.set_column(6, 6, 40)
+    ws.freeze_panes(hr + 1, 0)

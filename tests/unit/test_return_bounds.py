@@ -27,8 +27,8 @@ def test_a_return_of_many_duplicated_lines_is_rejected_in_a_second(tmp_path):
     rf = validate(read_return(path), catalogue=None)  # stopped before validation: no catalogue needed
     elapsed = time.perf_counter() - t0
     assert not rf.accepted and rf.problems == [
-        "dups.csv, row 20002: more than 20,000 lines with a figure, more than a return has; the file is not read "
-        "further"
+        "dups.csv, row 20002: more than 20,000 lines with a figure, more than a return has; the file is not "
+        "read further"
     ]
     print(f"rejected in {elapsed:.2f} s")
 
