@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..resources import TotalplaceConfig
 from ..warehouse import connect
-from .catalogue import load_catalogue
+from .catalogue import load_catalogue, stage_for_catalogue
 from .ingest import (
     LINE_COLUMNS,
     ReturnFile,
@@ -41,6 +41,8 @@ def load_returns(warehouse: Path, folder: Path | None, log=print) -> list[Return
     raw.partner_return_files (one row per file with its status and problems). Both tables are written
     even when there are no returns, so the models that read them always run."""
     files = return_files(folder)
+    if files:
+        stage_for_catalogue(warehouse, log=log)
     catalogue = load_catalogue(warehouse) if files else None
     results = [validate(read_return(path), catalogue) for path in files]
     reject_duplicates_across_files(results)
@@ -93,7 +95,8 @@ def partner_returns_asset(partitioning: dict | None = None) -> dg.AssetsDefiniti
         key=["raw", "partner_returns"],
         group_name="raw",
         kinds={"duckdb", "python"},
-        deps=[dg.AssetKey(["raw", "cra"]), dg.AssetKey(["raw", "revenue_outturn_rs"])],
+        # what the staged views the returns are checked against read (catalogue.stage_for_catalogue)
+        deps=[dg.AssetKey(["raw", "cra"]), dg.AssetKey(["raw", "revenue_outturn_rs"]), dg.AssetKey(["raw", "cofog"])],
         description="Filled local spend returns from TOTALPLACE_RETURNS (the `totalplace template` layout, xlsx or "
         "csv), validated by the GE suite expectations/returns.py against the places, years, COFOG "
         "divisions and bodies known to the count. Accepted lines go to raw.partner_returns; every file, "

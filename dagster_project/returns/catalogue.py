@@ -5,11 +5,14 @@ department, organisation - or the department where the CRA names no organisation
 authority with a revenue outturn return for that year (sector LG, department "Local government").
 These are the names the count's marts and the template use. Both are read from the staged models
 (staging.stg_hmt__cra, staging.stg_mhclg__rs_returns), so the CRA rules (LA = LG, the ID flag, units)
-have one home: dbt staging. Those are views a build makes; a first build that already has returns
-stops with a message saying so.
+have one home: dbt staging. Those are views a build makes; on a first build (no published warehouse
+to start from) ``stage_for_catalogue`` has dbt make them, and only them, before the returns are read.
 """
 
 import csv
+import json
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +32,63 @@ STAGED = {"staging.stg_hmt__cra", "staging.stg_mhclg__rs_returns"}
 
 
 class CatalogueError(RuntimeError):
-    """The staged models the catalogue reads are not in the warehouse yet."""
+    """The staged models the catalogue reads are not in the warehouse and dbt could not make them."""
+
+
+def _missing_staged(warehouse: Path) -> set[str]:
+    with connect(warehouse, read_only=True) as con:
+        have = {
+            f"{a}.{b}"
+            for a, b in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+        }
+    return STAGED - have
+
+
+def stage_for_catalogue(warehouse: Path, log=print) -> None:
+    """Make the staged views the catalogue reads when the warehouse has none yet (a first build): dbt
+    builds those two models and what they read (stg_un__cofog, seed cra_regions), nothing else, into
+    ``warehouse``. The raw tables must be loaded; the build's own dbt run later rebuilds the same views."""
+    missing = _missing_staged(warehouse)
+    if not missing:
+        return
+    from ..transform import dbt_executable, dbt_vars  # the dbt of this virtualenv, the vars of a build
+
+    log(f"first build with partner returns: dbt makes {', '.join(sorted(missing))} to check them against")
+    with tempfile.TemporaryDirectory(prefix="totalplace-dbt-") as target:
+        proc = _dbt_build_staged(dbt_executable(), dbt_vars(warehouse, None), Path(target))
+    if proc.returncode != 0:
+        raise CatalogueError(
+            f"{warehouse}: dbt could not make {', '.join(sorted(missing))}, which partner returns are checked "
+            f"against (are raw.cra and raw.revenue_outturn_rs loaded?):\n{(proc.stdout + proc.stderr)[-3000:]}"
+        )
+
+
+def _dbt_build_staged(dbt: str, dbt_vars: dict, target: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            dbt,
+            "build",
+            "--select",
+            *(f"+{name.split('.')[1]}" for name in sorted(STAGED)),
+            "--resource-type",
+            "model",
+            "--resource-type",
+            "seed",
+            "--vars",
+            json.dumps(dbt_vars),
+            "--project-dir",
+            str(DBT_DIR),
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(target),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
 
 
 # The body's whole published figure in the place's region(s), per year and COFOG division: a return
@@ -69,17 +128,17 @@ def load_catalogue(warehouse: Path) -> Catalogue:
     with open(SEEDS_DIR / "places.csv", newline="", encoding="utf-8") as fh:
         places = frozenset(r["place_id"] for r in csv.DictReader(fh))
     years = count_years()
+    missing = _missing_staged(warehouse)
+    if missing:
+        raise CatalogueError(
+            f"{warehouse} has no {', '.join(sorted(missing))}: partner returns are checked against the staged "
+            "CRA and outturn returns (stage_for_catalogue makes them)."
+        )
     with connect(warehouse, read_only=True) as con:
         have = {
             f"{a}.{b}"
             for a, b in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
         }
-        if not STAGED.issubset(have):
-            raise CatalogueError(
-                f"{warehouse} has no {', '.join(sorted(STAGED - have))}: partner returns are checked against the "
-                "staged CRA and outturn returns, which a build makes. Run `totalplace build` once without "
-                "TOTALPLACE_RETURNS, then again with it."
-            )
         bodies = frozenset(tuple(r) for r in con.execute(BODIES_SQL).fetchall())
         regional = None
         if {

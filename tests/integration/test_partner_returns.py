@@ -7,12 +7,14 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 
 import duckdb
 import openpyxl
 import pytest
 from conftest import published_copy, run_cli
 
+from dagster_project.returns.assets import load_returns
 from dagster_project.returns.catalogue import load_catalogue
 from dagster_project.returns.ingest import read_return, validate
 from dagster_project.returns.layout import CSV_COLUMNS
@@ -220,3 +222,32 @@ def test_a_csv_return_naming_an_unknown_body_and_funder_is_rejected(built_wareho
     assert "partners.csv, row 5, column A (place_id): unknown place" in problems
     assert "partners.csv, row 5, column B (financial_year): financial year outside the count" in problems
     assert rf.lines[0]["own_figure_gbp"] == 1000
+
+
+def test_a_first_build_with_returns_stages_what_it_checks_them_against(built_warehouse, tmp_path):
+    """A first build has no published warehouse to start from, so no staged views: the returns step has
+    dbt make them (and only them) and checks the return, instead of stopping the build."""
+    first = tmp_path / "warehouse" / "totalplace.duckdb"
+    first.parent.mkdir()
+    shutil.copyfile(built_warehouse["warehouse"], first)
+    with duckdb.connect(str(first)) as con:  # what a first build has when the returns are read: raw only
+        for schema in ("staging", "intermediate", "marts", "seeds"):
+            con.execute(f"DROP SCHEMA {schema} CASCADE")
+    (tmp_path / "in").mkdir()
+    with open(tmp_path / "in" / "partners.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(CSV_COLUMNS)
+        w.writerow([PLACE, YEAR, "CG", "Department for Education", "Academies", "09", "1,000", "", ""])
+        w.writerow([PLACE, YEAR, "CG", "Department for Education", "Academys", "09", "10", "", "typo"])
+    (rf,) = load_returns(first, tmp_path / "in", log=lambda _: None)
+    assert not rf.accepted
+    assert rf.problems == [
+        "partners.csv, row 3, column E (organisation): body not known to the count for that year: 'Academys'"
+    ]
+    with duckdb.connect(str(first), read_only=True) as con:
+        made = con.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+            "WHERE table_schema IN ('staging', 'intermediate', 'marts') ORDER BY 1"
+        ).fetchall()
+        assert made == [("staging.stg_hmt__cra",), ("staging.stg_mhclg__rs_returns",), ("staging.stg_un__cofog",)]
+        assert con.execute("SELECT count(*) FROM raw.partner_return_files WHERE status = 'rejected'").fetchone() == (1,)
