@@ -431,11 +431,9 @@ manifest, with each file's sha256).</li>
 
 def cmd_docs(args) -> int:
     """dbt lineage docs (static, opens from disk) and the gate results of the published build."""
-    import subprocess
-
     from .gate_report import render
-    from .settings import DBT_DIR, Settings
-    from .transform import dbt_executable
+    from .settings import Settings
+    from .transform import run_dbt_subprocess
 
     s = Settings.from_env()
     if not s.warehouse.exists():
@@ -448,23 +446,8 @@ def cmd_docs(args) -> int:
         shutil.copyfile(s.warehouse, copy)
         target = Path(tmp) / "target"  # dbt's working files (compiled SQL, graph, parse cache) stay out of the site
         print("generating dbt docs (catalog of every source, seed and model)...", flush=True)
-        proc = subprocess.run(
-            [
-                dbt_executable(),
-                "docs",
-                "generate",
-                "--static",
-                "--project-dir",
-                str(DBT_DIR),
-                "--profiles-dir",
-                str(DBT_DIR),
-                "--target-path",
-                str(target),
-            ],
-            env={**os.environ, "TOTALPLACE_WAREHOUSE": str(copy)},
-            cwd=DBT_DIR,
-            capture_output=True,
-            text=True,
+        proc = run_dbt_subprocess(
+            ["docs", "generate", "--static"], target, env={**os.environ, "TOTALPLACE_WAREHOUSE": str(copy)}
         )
         if proc.returncode != 0:
             print(proc.stdout[-3000:], file=sys.stderr)

@@ -121,6 +121,31 @@ def dbt_definitions():
     return [dbt_models], {"dbt": FastStartDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())}
 
 
+def run_dbt_subprocess(args: list[str], target: Path, env: Mapping[str, str] | None = None):
+    """This virtualenv's dbt on the project (``dbt <args>``), its working files in ``target``, output
+    captured: for the commands that run dbt outside the Dagster assets (docs, the returns' first build)."""
+    import subprocess
+
+    return subprocess.run(
+        [
+            dbt_executable(),
+            *args,
+            "--project-dir",
+            str(DBT_DIR),
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--target-path",
+            str(target),
+        ],
+        env=dict(env) if env is not None else None,
+        cwd=DBT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+
+
 def dbt_executable() -> str:
     """The dbt of this virtualenv (dagster-dbt's default is the first `dbt` on PATH)."""
     beside = Path(sys.executable).parent / "dbt"

@@ -11,7 +11,6 @@ to start from) ``stage_for_catalogue`` has dbt make them, and only them, before 
 
 import csv
 import json
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,44 +50,21 @@ def stage_for_catalogue(warehouse: Path, log=print) -> None:
     missing = _missing_staged(warehouse)
     if not missing:
         return
-    from ..transform import dbt_executable, dbt_vars  # the dbt of this virtualenv, the vars of a build
+    from ..transform import dbt_vars, run_dbt_subprocess
 
     log(f"first build with partner returns: dbt makes {', '.join(sorted(missing))} to check them against")
     with tempfile.TemporaryDirectory(prefix="totalplace-dbt-") as target:
-        proc = _dbt_build_staged(dbt_executable(), dbt_vars(warehouse, None), Path(target))
+        select = [f"+{name.split('.')[1]}" for name in sorted(STAGED)]
+        proc = run_dbt_subprocess(
+            ["build", "--select", *select, "--resource-type", "model", "--resource-type", "seed", "--quiet"]
+            + ["--vars", json.dumps(dbt_vars(warehouse, None))],
+            Path(target),
+        )
     if proc.returncode != 0:
         raise CatalogueError(
             f"{warehouse}: dbt could not make {', '.join(sorted(missing))}, which partner returns are checked "
             f"against (are raw.cra and raw.revenue_outturn_rs loaded?):\n{(proc.stdout + proc.stderr)[-3000:]}"
         )
-
-
-def _dbt_build_staged(dbt: str, dbt_vars: dict, target: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            dbt,
-            "build",
-            "--select",
-            *(f"+{name.split('.')[1]}" for name in sorted(STAGED)),
-            "--resource-type",
-            "model",
-            "--resource-type",
-            "seed",
-            "--vars",
-            json.dumps(dbt_vars),
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(target),
-            "--quiet",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
 
 
 # The body's whole published figure in the place's region(s), per year and COFOG division: a return
