@@ -53,3 +53,17 @@
 {% macro parse_pounds(column) -%}
   try_cast(replace(replace(regexp_extract({{ column }}, '^\s*£?\s*([0-9][0-9,\s]*(\.[0-9]+)?)\s*$', 1), ',', ''), ' ', '') as double)
 {%- endmacro %}
+
+{#
+  Each district-year's count in a relation with lad_code, financial_year and amount_gbp, for the
+  years a run covers: what the tests that roll spending up or down compare with the district's count.
+#}
+{% macro district_year_totals(relation, total='total_gbp') -%}
+    select
+        lad_code,
+        financial_year,
+        sum(amount_gbp) as {{ total }}
+    from {{ relation }}
+    where {{ selected_years('financial_year') }}
+    group by 1, 2
+{%- endmacro %}

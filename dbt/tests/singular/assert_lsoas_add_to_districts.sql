@@ -5,13 +5,7 @@
 
 with districts as (
     -- every 2018 district in every year (one merged since keeps its LSOAs after its merger)
-    select
-        lad_code,
-        financial_year,
-        sum(amount_gbp) as total_gbp
-    from {{ ref('int_district_spend_summarised') }}
-    where {{ selected_years('financial_year') }}
-    group by all
+    {{ district_year_totals(ref('int_district_spend_summarised')) }}
 ),
 
 lsoas as (

@@ -2,42 +2,24 @@
 -- shown in Dagster as a check on fct_msoa_spend
 {{ config(meta={'dagster': {'ref': {'name': 'fct_msoa_spend'}}}) }}
 with districts as (
-    select
-        lad_code,
-        financial_year,
-        sum(amount_gbp) as total
-    from {{ ref('int_district_spend_summarised') }}
-    where {{ selected_years('financial_year') }}
-    group by 1, 2
+    {{ district_year_totals(ref('int_district_spend_summarised')) }}
 ),
 
 msoa as (
-    select
-        lad_code,
-        financial_year,
-        sum(amount_gbp) as total
-    from {{ ref('fct_msoa_spend') }}
-    where {{ selected_years('financial_year') }}
-    group by 1, 2
+    {{ district_year_totals(ref('fct_msoa_spend')) }}
 ),
 
 ward as (
-    select
-        lad_code,
-        financial_year,
-        sum(amount_gbp) as total
-    from {{ ref('fct_ward_spend') }}
-    where {{ selected_years('financial_year') }}
-    group by 1, 2
+    {{ district_year_totals(ref('fct_ward_spend')) }}
 )
 
 select
     districts.*,
-    msoa.total as msoa_total,
-    ward.total as ward_total
+    msoa.total_gbp as msoa_total,
+    ward.total_gbp as ward_total
 from districts
 left join msoa using (lad_code, financial_year)
 left join ward using (lad_code, financial_year)
 where
-    msoa.total is null or ward.total is null
-    or abs(msoa.total - districts.total) > 1 or abs(ward.total - districts.total) > 1
+    msoa.total_gbp is null or ward.total_gbp is null
+    or abs(msoa.total_gbp - districts.total_gbp) > 1 or abs(ward.total_gbp - districts.total_gbp) > 1
