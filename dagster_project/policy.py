@@ -5,7 +5,8 @@ dbt models, dbt tests, GE suites, the report and the tests all read it from ther
 - ``methods``: seed methods (method -> basis and the label the report shows);
 - ``counted_treatments``: seed treatments, the crosswalk treatments that are counted;
 - ``cofog_divisions``: seed cofog_divisions (code -> label, as the return template shows it);
-- ``per_head_band``: vars per_head_min_gbp and per_head_max_gbp, the plausible £ per head of a place.
+- ``per_head_band``: vars per_head_min_gbp and per_head_max_gbp, the plausible £ per head of a place;
+- ``count_years``: vars first_count_year and last_count_year, the financial years a return may name.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Policy:
     counted_treatments: tuple[str, ...]
     cofog_divisions: dict[str, str]  # '01' -> 'General public services'
     per_head_band: tuple[float, float]  # £ per head per year: outside it a place's count is wrong
+    count_years: frozenset[str]  # '2008-09' ... '2024-25'
 
     def methods_with_basis(self, *bases: str) -> tuple[str, ...]:
         return tuple(m for m, b in self.method_basis.items() if b in bases)
@@ -46,4 +48,8 @@ def load() -> Policy:
         counted_treatments=tuple(r["treatment"] for r in _seed("treatments") if r["is_counted"] == "true"),
         cofog_divisions={r["cofog_division"]: r["label"] for r in _seed("cofog_divisions")},
         per_head_band=(float(dbt_vars["per_head_min_gbp"]), float(dbt_vars["per_head_max_gbp"])),
+        count_years=frozenset(
+            f"{y}-{(y + 1) % 100:02d}"
+            for y in range(int(dbt_vars["first_count_year"]), int(dbt_vars["last_count_year"]) + 1)
+        ),
     )

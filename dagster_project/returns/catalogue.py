@@ -15,9 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from ..settings import DBT_DIR, SEEDS_DIR
+from .. import policy
+from ..settings import SEEDS_DIR
 from ..warehouse import connect
 
 BODIES_SQL = """
@@ -91,19 +90,10 @@ class Catalogue:
     regional: dict[tuple[str, str, str, str, str, str], float] | None = None
 
 
-def count_years() -> frozenset[str]:
-    """The financial years of the count: the dbt vars first_count_year and last_count_year."""
-    dbt_vars = yaml.safe_load((DBT_DIR / "dbt_project.yml").read_text())["vars"]
-    return frozenset(
-        f"{y}-{(y + 1) % 100:02d}"
-        for y in range(int(dbt_vars["first_count_year"]), int(dbt_vars["last_count_year"]) + 1)
-    )
-
-
 def load_catalogue(warehouse: Path) -> Catalogue:
     with open(SEEDS_DIR / "places.csv", newline="", encoding="utf-8") as fh:
         places = frozenset(r["place_id"] for r in csv.DictReader(fh))
-    years = count_years()
+    years = policy.load().count_years
     missing = _missing_staged(warehouse)
     if missing:
         raise CatalogueError(

@@ -13,22 +13,21 @@ import pytest
 import yaml
 from conftest import run_dbt
 
+from dagster_project.warehouse import declared_types
+
 ROOT = Path(__file__).resolve().parents[2]
 DBT_DIR = ROOT / "dbt"
 
 
 def create_empty_raw_schema(warehouse: Path) -> int:
-    """Every source table, empty, with the columns and types its YAML declares."""
-    tables = 0
+    """Every source table, empty, with the columns and types its YAML declares (as the loader types them)."""
+    tables = declared_types()
     with duckdb.connect(str(warehouse)) as con:
         con.execute("CREATE SCHEMA IF NOT EXISTS raw")
-        for p in sorted((DBT_DIR / "models" / "staging").rglob("_*__sources.yml")):
-            for source in yaml.safe_load(p.read_text())["sources"]:
-                for t in source["tables"]:
-                    cols = ", ".join(f'"{c["name"]}" {c["data_type"]}' for c in t["columns"])
-                    con.execute(f"CREATE TABLE {source['schema']}.{t['name']} ({cols})")
-                    tables += 1
-    return tables
+        for table, columns in tables.items():
+            cols = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
+            con.execute(f"CREATE TABLE raw.{table} ({cols})")
+    return len(tables)
 
 
 @pytest.fixture(scope="module")

@@ -95,3 +95,11 @@ def test_every_raw_table_of_the_manifest_has_its_column_types_declared_once():
     assert declared["cra"]["value"] == "double" and declared["revenue_outturn_rs"]["row_number"] == "bigint"
     df = frame([{"row_number": "7", "value": "1.5", "region": "London", "extra": 3}], declared["cra"])
     assert [str(t) for t in df.dtypes] == ["Int64", "float64", "string", "string"]
+
+
+def test_the_years_a_return_may_name_are_the_count_years_of_the_dbt_vars():
+    dbt_vars = yaml.safe_load((DBT / "dbt_project.yml").read_text())["vars"]
+    years = sorted(policy.load().count_years)
+    assert years[0] == f"{dbt_vars['first_count_year']}-{(dbt_vars['first_count_year'] + 1) % 100:02d}"
+    assert years[-1] == f"{dbt_vars['last_count_year']}-{(dbt_vars['last_count_year'] + 1) % 100:02d}"
+    assert len(years) == dbt_vars["last_count_year"] - dbt_vars["first_count_year"] + 1
