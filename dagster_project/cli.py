@@ -347,6 +347,12 @@ def cmd_places(args) -> int:
     except CountError as exc:
         print(f"totalplace places: {exc}", file=sys.stderr)
         return 2
+    if not rows:
+        print(
+            f"totalplace places: no place matches {args.search!r}; `totalplace places` lists all of them",
+            file=sys.stderr,
+        )
+        return 2
     if (
         args.search
         and rows
@@ -464,9 +470,19 @@ def cmd_docs(args) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("totalplace")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="totalplace", description=__doc__)
-    sub = p.add_subparsers(dest="command", required=True)
+    p.add_argument("--version", action="version", version=f"totalplace {_version()}")
+    sub = p.add_subparsers(dest="command")
     b = sub.add_parser("build", help="pull, parse, gate and publish the warehouse (TOTALPLACE_WAREHOUSE)")
     b.add_argument("--select", help="Dagster asset selection, e.g. 'key:raw/cra' (default: everything)")
     b.add_argument(
@@ -510,12 +526,12 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("report", help="a self-contained HTML report for one place and year")
     r.add_argument("--place", required=True)
     r.add_argument("--year", required=True)
-    r.add_argument("--out", default="report.html")
+    r.add_argument("--out", default="report.html", help="HTML file to write (default: report.html here)")
     r.set_defaults(func=cmd_report)
     t = sub.add_parser("template", help="write the local spend return workbook for a place and year")
     t.add_argument("--place", required=True, help="place id (E09000012, tp_kent) or district name")
     t.add_argument("--year", required=True, help="financial year, e.g. 2016-17")
-    t.add_argument("--out", default="returns.xlsx")
+    t.add_argument("--out", default="returns.xlsx", help="workbook to write (default: returns.xlsx here)")
     t.set_defaults(func=cmd_template)
     n = sub.add_parser("ndpb", help="arm's-length bodies report for an English region and year")
     n.add_argument("--region", required=True, help="region code (E12000007) or name (London)")
@@ -529,6 +545,9 @@ def main(argv: list[str] | None = None) -> int:
         func=cmd_status
     )
     args = p.parse_args(argv)
+    if args.command is None:  # bare `totalplace`: what it can do, not an argparse error
+        p.print_help()
+        return 0
     from .warehouse import WarehouseError
 
     try:

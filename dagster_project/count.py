@@ -119,6 +119,8 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
             "WHERE place_id = ? AND financial_year = ?",
             [place, year],
         ).fetchone()
+        if row is None:
+            raise CountError(outside_life(con, found, year))
         parts = con.execute(
             f"SELECT {expr} AS key, sum(amount_gbp) AS amount_gbp, sum(population_only_gbp) "
             "FROM marts.fct_place_spend WHERE place_id = ? AND financial_year = ? GROUP BY 1 ORDER BY 2 DESC",
@@ -155,6 +157,28 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
         for k, a, po in parts
     ]
     return Count(place, row[0], year, int(row[1]), total, row[3], row[4], row[5], row[6], by, breakdown, row[7])
+
+
+def outside_life(con, place: Place, year: str) -> str:
+    """One line for a place asked for a year it did not exist in: its years, and its successor if it merged."""
+    first, last = con.execute(
+        "SELECT first_year, last_year FROM marts.dim_place WHERE place_id = ?", [place.place_id]
+    ).fetchone() or (None, None)
+    label = f"{place.place_name} ({place.place_id})"
+    if first is None:
+        return f"{label} has no count for {year}; `totalplace places` lists the places and their years"
+    successor = con.execute(
+        "SELECT place_id, place_name FROM marts.dim_place WHERE place_kind = 'district_2023' AND place_id <> ? "
+        "AND list_contains(string_split(member_codes, ', '), ?) ORDER BY place_id LIMIT 1",
+        [place.place_id, place.place_id],
+    ).fetchone()
+    if year > last and successor:
+        merged = int(last[:4]) + 1
+        return (
+            f"{label} was merged in April {merged} into what is now {successor[1]} ({successor[0]}): "
+            f"ask for {successor[1]}, or a year from {first} up to {last}"
+        )
+    return f"{label} is counted from {first} to {last} only, not in {year}: ask for a year in that span"
 
 
 def population_label(count: Count) -> str:

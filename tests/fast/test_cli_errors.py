@@ -53,3 +53,13 @@ def test_a_year_outside_the_returns_is_refused_before_anything_runs(tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert "unknown financial year '1999-00'; the yearly returns cover 2007-08 to 2024-25" in proc.stderr
     assert not (tmp_path / "data").exists()  # nothing was pulled
+
+
+def test_bare_totalplace_lists_its_commands_and_version_is_known(tmp_path):
+    proc = run([], tmp_path)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+    assert all(c in proc.stdout for c in ("build", "count", "places", "report", "template", "docs"))
+    proc = run(["--version"], tmp_path)
+    assert proc.returncode == 0 and proc.stdout.strip().startswith("totalplace 0.")
+    proc = run(["report", "--help"], tmp_path)
+    assert "HTML file to write (default: report.html here)" in proc.stdout

@@ -1,0 +1,64 @@
+"""Issue 26: a place asked for a year it did not exist in gets one line naming its years and its successor
+(count, report, template), never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from dagster_project.count import CountError, get_count
+from dagster_project.report import build_report
+from dagster_project.returns.template import write_template
+
+YEARS = [f"{y}-{str(y + 1)[2:]}" for y in range(2008, 2025)]
+
+
+def _outside_life(con) -> list[tuple[str, str, str, str, str | None]]:
+    """(place_id, place_name, year, last_year, successor name) for every place-year outside a place's life."""
+    lives = con.execute("SELECT place_id, place_name, first_year, last_year FROM marts.dim_place").fetchall()
+    successors = dict(
+        con.execute(
+            "SELECT m.code, p.place_name FROM marts.dim_place p, unnest(string_split(p.member_codes, ', ')) AS m(code) "
+            "WHERE p.place_kind = 'district_2023' AND m.code <> p.place_id"
+        ).fetchall()
+    )
+    return [
+        (pid, name, y, last, successors.get(pid))
+        for pid, name, first, last in lives
+        for y in YEARS
+        if not first <= y <= last
+    ]
+
+
+def test_every_place_year_outside_a_place_life_is_one_clear_line(built_warehouse, con, tmp_path):
+    warehouse = Path(built_warehouse["warehouse"])
+    cases = _outside_life(con)
+    # the 2019-2023 reorganisations: every abolished 2018 district, each of its years after abolition
+    assert len({c[0] for c in cases}) >= 30 and any(c[1] == "West Dorset" for c in cases)
+    for pid, name, year, last, successor in cases:
+        for call, extra in ((get_count, ()), (build_report, ()), (write_template, (tmp_path / "t.xlsx",))):
+            with pytest.raises(CountError) as err:
+                call(warehouse, pid, year, *extra)
+            text = str(err.value)
+            assert "\n" not in text and f"{name} ({pid})" in text and f"up to {last}" in text, text
+            assert successor is None or f"into what is now {successor} (" in text, text
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+@pytest.mark.parametrize("command", ["count", "report", "template"])
+def test_west_dorset_after_2019_names_dorset(built_warehouse, tmp_path, command):
+    args = [command, "--place", "West Dorset", "--year", "2022-23"]
+    if command != "count":
+        args += ["--out", str(tmp_path / f"{command}.out")]
+    proc = run_cli(args, built_warehouse["env"])
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert "West Dorset (E07000052) was merged in April 2019 into what is now Dorset Council (E06000059)" in proc.stderr
+    assert "ask for Dorset Council, or a year from 2008-09 up to 2018-19" in proc.stderr
+
+
+def test_places_with_no_match_says_so_and_fails(built_warehouse):
+    proc = run_cli(["places", "zzzz"], built_warehouse["env"])
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "no place matches 'zzzz'" in proc.stderr
