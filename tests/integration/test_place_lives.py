@@ -62,3 +62,39 @@ def test_places_with_no_match_says_so_and_fails(built_warehouse):
     proc = run_cli(["places", "zzzz"], built_warehouse["env"])
     assert proc.returncode == 2 and proc.stdout == ""
     assert "no place matches 'zzzz'" in proc.stderr
+
+
+def test_the_2023_districts_tile_england_in_every_year(con):
+    """dim_place.is_2023_district: one set of places that adds to England's count in every year, no overlap."""
+    rows = con.execute("""
+        SELECT t.financial_year, count(*), sum(t.total_gbp) FROM marts.place_totals t
+        JOIN marts.dim_place p USING (place_id) WHERE p.is_2023_district GROUP BY 1 ORDER BY 1""").fetchall()
+    # England's count from the district rows (every 2018 district's money once), not from the places
+    england = dict(
+        con.execute(
+            "SELECT financial_year, sum(amount_gbp) FROM intermediate.int_district_spend_summarised GROUP BY 1"
+        ).fetchall()
+    )
+    assert [y for y, *_ in rows] == YEARS
+    for year, n, total in rows:
+        assert n == 296 and total == pytest.approx(england[year], abs=1.0), year
+    # each 2018 district lies in exactly one of the 296
+    members = con.execute(
+        "SELECT m.code, count(*) FROM marts.dim_place p, unnest(string_split(p.member_codes, ', ')) AS m(code) "
+        "WHERE p.is_2023_district GROUP BY 1"
+    ).fetchall()
+    assert len(members) == 326 and {c for _, c in members} == {1}
+
+
+def test_dim_place_comments_name_every_place_kind(con):
+    kinds = {k for (k,) in con.execute("SELECT DISTINCT place_kind FROM marts.dim_place").fetchall()}
+    assert kinds == {"district", "district_2023", "pilot_area"}
+    [(table,)] = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name = 'dim_place'"
+    ).fetchall()
+    [(column,)] = con.execute(
+        "SELECT comment FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = 'dim_place' "
+        "AND column_name = 'place_kind'"
+    ).fetchall()
+    for comment in (table, column):
+        assert all(k in comment for k in kinds) and "is_2023_district" in comment

@@ -1,5 +1,6 @@
--- Every place of the count: a 2018 district or a named pilot area, with its kind, region, member
--- districts and the financial years the count covers it. [rule: count_rule]
+-- Every place of the count: a 2018 district, an April-2023 district made of 2018 ones, or a named
+-- pilot area, with its kind, region, member districts, the financial years the count covers it and
+-- whether it is one of the 296 April-2023 districts that tile England in every year. [rule: count_rule]
 with places as (
     select * from {{ ref('places') }}
 ),
@@ -14,6 +15,13 @@ districts as (
         lad_name,
         region_code
     from {{ ref('int_districts_described') }}
+),
+
+successors as (
+    select distinct
+        lad_code,
+        lad_code_2023
+    from {{ ref('int_districts_succeeded') }}
 ),
 
 regions as (
@@ -60,10 +68,13 @@ final as (
         membership.member_names,
         years.first_year,
         years.last_year,
-        years.n_years
+        years.n_years,
+        coalesce(places.place_kind = 'district_2023' or successors.lad_code_2023 = places.place_id, false)
+            as is_2023_district
     from places
     inner join membership on places.place_id = membership.place_id
     inner join years on places.place_id = years.place_id
+    left join successors on places.place_id = successors.lad_code
 )
 
 select * from final
