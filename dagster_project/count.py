@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import policy
 from .lookup import LookupFailed, Place, normalise_year, plain_names, resolve_place, suggestions
 from .settings import PROJECT_ROOT
 from .warehouse import connect
@@ -69,6 +70,9 @@ class Count:
     by: str
     breakdown: list[dict]
     population_mid_year: int | None = None
+    # how the money was placed, in plain words (seed methods' headline), largest first:
+    # [{"method", "third_party_derived", "label", "amount_gbp", "share"}]
+    placed: list[dict] | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -82,6 +86,7 @@ class Count:
             "share_indicator": self.share_indicator,
             "population_only_total_gbp": self.population_only_total_gbp,
             "population_mid_year": self.population_mid_year,
+            "placed": self.placed,
             "by": self.by,
             "breakdown": self.breakdown,
         }
@@ -126,6 +131,7 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
             "FROM marts.fct_place_spend WHERE place_id = ? AND financial_year = ? GROUP BY 1 ORDER BY 2 DESC",
             [place, year],
         ).fetchall()
+        placed = how_placed(con, place, year, row[2])
         names = (
             dict(con.execute("SELECT cofog_code, description FROM marts.dim_cofog").fetchall())
             if by in ("cofog", "group")
@@ -156,7 +162,41 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
         }
         for k, a, po in parts
     ]
-    return Count(place, row[0], year, int(row[1]), total, row[3], row[4], row[5], row[6], by, breakdown, row[7])
+    return Count(place, row[0], year, int(row[1]), total, row[3], row[4], row[5], row[6], by, breakdown, row[7], placed)
+
+
+DERIVED_NOTE = " (a third party's derived file, not the publisher's)"
+
+
+def how_placed(con, place_id: str, year: str, total: float) -> list[dict]:
+    """The count split by how its money was placed (method, and whether it rests on a third party's
+    derived file), in the plain words of seed methods' headline column, largest first."""
+    headlines = policy.load().method_headlines
+    rows = con.execute(
+        "SELECT method, coalesce(source_origin = 'third_party_derived', false) AS derived, sum(amount_gbp) "
+        "FROM marts.fct_place_spend WHERE place_id = ? AND financial_year = ? GROUP BY 1, 2 "
+        "HAVING abs(sum(amount_gbp)) >= 0.5 ORDER BY 3 DESC",
+        [place_id, year],
+    ).fetchall()
+    return [
+        {
+            "method": method,
+            "third_party_derived": derived,
+            "label": headlines.get(method, method) + (DERIVED_NOTE if derived else ""),
+            "amount_gbp": amount,
+            "share": amount / total,
+        }
+        for method, derived, amount in rows
+    ]
+
+
+def placed_lines(count: Count, indent: str = "    ") -> list[str]:
+    """The headline's 'how the money was placed' block: one line per way, its share and £ million."""
+    width = max([40] + [len(p["label"]) for p in count.placed or []])
+    return [
+        f"{indent}{p['label']:<{width}} {p['share']:>7.1%}  £{p['amount_gbp'] / 1e6:,.1f} million"
+        for p in count.placed or []
+    ]
 
 
 def outside_life(con, place: Place, year: str) -> str:
@@ -235,8 +275,8 @@ def render(count: Count, fmt: str) -> str:
         f"  total identifiable public spending  £{count.total_gbp / 1e6:,.1f} million",
         f"  {population_label(count):36}{count.population:,}",
         f"  per head                            £{count.per_capita_gbp:,.0f}",
-        f"  from actual local returns           {count.share_actual:.1%}",
-        f"  placed by place-level indicators    {count.share_indicator:.1%}",
+        "  how the money was placed:",
+        *placed_lines(count),
         f"  by population only, it would be     £{count.population_only_total_gbp / 1e6:,.1f} million "
         f"(the indicators moved it {'+' if moved >= 0 else '-'}£{abs(moved) / 1e6:,.1f} million; "
         f"£{count.population_only_total_gbp / count.population:,.0f} per head)",

@@ -2,7 +2,7 @@
 seed (seeds/*.csv, documented in seeds/sources.yml) or a dbt var (dbt/dbt_project.yml), and the
 dbt models, dbt tests, GE suites, the report and the tests all read it from there.
 
-- ``methods``: seed methods (method -> basis and the label the report shows);
+- ``methods``: seed methods (method -> basis, the label the report shows and the headline's plain words);
 - ``counted_treatments``: seed treatments, the crosswalk treatments that are counted;
 - ``cofog_divisions``: seed cofog_divisions (code -> label, as the return template shows it);
 - ``per_head_band``: vars per_head_min_gbp and per_head_max_gbp, the plausible £ per head of a place;
@@ -29,6 +29,7 @@ def _seed(name: str) -> list[dict[str, str]]:
 class Policy:
     methods: dict[str, str]  # method -> the label a reader sees
     method_basis: dict[str, str]  # method -> actual | indicator | population | imputed | transfer
+    method_headlines: dict[str, str]  # method -> plain words for the count's headline
     counted_treatments: tuple[str, ...]
     cofog_divisions: dict[str, str]  # '01' -> 'General public services'
     per_head_band: tuple[float, float]  # £ per head per year: outside it a place's count is wrong
@@ -45,6 +46,7 @@ def load() -> Policy:
     return Policy(
         methods={r["method"]: r["label"] for r in methods},
         method_basis={r["method"]: r["basis"] for r in methods},
+        method_headlines={r["method"]: r["headline"] for r in methods},
         counted_treatments=tuple(r["treatment"] for r in _seed("treatments") if r["is_counted"] == "true"),
         cofog_divisions={r["cofog_division"]: r["label"] for r in _seed("cofog_divisions")},
         per_head_band=(float(dbt_vars["per_head_min_gbp"]), float(dbt_vars["per_head_max_gbp"])),

@@ -45,7 +45,13 @@ def _signed(gbp: float, scale: float = 1e6, unit: str = "m", digits: int = 1) ->
 
 
 def _fig_html(fig: go.Figure, div_id: str) -> str:
-    fig.update_layout(margin=dict(l=10, r=10, t=50, b=10), template="plotly_white", font=dict(size=13))
+    # the toolbar stands upright at the right edge, so it never covers a title
+    fig.update_layout(
+        margin=dict(l=10, r=40, t=50, b=10),
+        template="plotly_white",
+        font=dict(size=13),
+        modebar=dict(orientation="v"),
+    )
     return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
 
 
@@ -159,6 +165,9 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
                     y=[label for label, _ in cofog][::-1],
                     orientation="h",
                     marker_color="#1f6f8b",
+                    text=[f"£{a / 1e6:,.0f}m" for _, a in cofog][::-1],
+                    textposition="outside",
+                    cliponaxis=False,
                     hovertemplate="%{y}: £%{x:,.1f}m<extra></extra>",
                 )
             ).update_layout(
@@ -176,6 +185,7 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
                     marker=dict(colors=[SECTOR_COLOURS.get(s, "#999") for s, _ in by_sector]),
                     sort=False,
                     hole=0.45,
+                    insidetextorientation="horizontal",
                     hovertemplate="%{label}: £%{value:,.0f}<extra></extra>",
                 )
             ).update_layout(title="By sector", height=380),
@@ -229,7 +239,9 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
             "chart-sankey",
         )
     )
-    estimated = 1 - headline.share_actual
+    placed_html = "".join(
+        f'<span class="placed"><b>{p["share"]:.1%}</b> {html.escape(p["label"])}</span>' for p in headline.placed or []
+    )
     rank_text = f"{rank[0][0]} of {rank[0][1]} districts by spending per head" if rank else ""
 
     def how(m: str, ind: str | None) -> str:
@@ -261,7 +273,8 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
 <script>{get_plotlyjs()}</script>
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}
 .kpis{{display:flex;gap:1.5em;flex-wrap:wrap}} .kpi{{background:#f3f6f8;padding:1em 1.4em;border-radius:8px}}
-.kpi b{{display:block;font-size:1.6em}} table{{border-collapse:collapse;margin:1em 0}}
+.kpi b{{display:block;font-size:1.6em}} .placed{{display:block;font-size:.9em}}
+.placed b{{display:inline;font-size:1.1em;margin-right:.3em}} table{{border-collapse:collapse;margin:1em 0}}
 td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
 #sensitivity td:nth-child(n+3),#methods td:nth-child(n+2){{white-space:nowrap}}
 .grid{{display:grid;grid-template-columns:1fr 1fr;gap:1em}} .built{{color:#666;font-size:.9em;margin-top:2em}}
@@ -272,7 +285,7 @@ td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
 <div class="kpi">Identifiable public spending<b id="kpi-total">£{headline.total_gbp / 1e6:,.1f} million</b></div>
 <div class="kpi">Per head<b id="kpi-per-head">£{headline.per_capita_gbp:,.0f}</b>{rank_text}</div>
 <div class="kpi">{population_label(headline).capitalize()}<b>{headline.population:,}</b></div>
-<div class="kpi">From actual local returns<b>{headline.share_actual:.1%}</b>estimated: {estimated:.1%}</div>
+<div class="kpi" id="kpi-placed">How the money was placed{placed_html}</div>
 <div class="kpi">Placed by indicators{kpi_indicator}by population only: {pop_only} ({_signed(difference)})</div>
 </div>
 {figs[0]}<div class="grid">{figs[1]}{figs[2]}</div>{figs[3]}
