@@ -104,7 +104,7 @@ def _build(args) -> int:
         print(refusal, file=sys.stderr)
         return 2
     print(
-        f"totalplace build: mirror={settings.mirror or '(none: download)'} data={settings.data_dir} "
+        f"totalplace build: mirror={settings.mirror or '(none: downloading from the URLs)'} data={settings.data_dir} "
         f"returns={settings.returns_dir}\n"
         f"  building into {_working(settings)}\n"
         f"  publishing to {settings.warehouse} only if every gate passes\n"

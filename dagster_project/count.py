@@ -19,7 +19,13 @@ BREAKDOWNS = {
     "cofog": ("cofog_division", "COFOG division"),
     "group": ("coalesce(cofog_group, cofog_division || ' (no group)')", "COFOG group"),
     "sector": ("sector", "sector"),
-    "department": ("department", "department"),
+    # the councils' own returns and CRA's "Local Government England" rows are different money: say which is which
+    "department": (
+        "CASE department WHEN 'Local government' THEN 'Local government (the councils'' own returns)' "
+        "WHEN 'Local Government England' THEN 'Local Government England (CRA: council capital and companies)' "
+        "ELSE department END",
+        "department",
+    ),
     "body": ("organisation", "body"),
     "method": (
         "CASE WHEN method = 'apportioned_indicator' THEN 'indicator: ' || indicator_id ELSE method END",
@@ -137,6 +143,12 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
             if by in ("cofog", "group")
             else {}
         )
+        if by == "group":  # a line the source gives only a division for says so, with the division's name
+            names |= {
+                k: f"{k[:2]} {names.get(k[:2], '')}: no group (the source gives the division only)"
+                for k, *_ in parts
+                if k and k.endswith(" (no group)")
+            }
         if by == "sector":
             names = SECTOR_NAMES
         elif by == "indicator" or by == "method":
@@ -151,7 +163,7 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
         {
             by: k,
             "label": names[k]
-            if by in ("indicator", "method") and k in names
+            if (by in ("indicator", "method") or str(k).endswith(" (no group)")) and k in names
             else f"{k} {names[k]}"
             if k in names
             else str(k),

@@ -108,6 +108,15 @@ def normalise_year(text: str, years: list[str]) -> str:
         end_2 = int(end[-2:])
         if end_2 == (start_full + 1) % 100:
             year = f"{start_full}-{end_2:02d}"
+    if re.fullmatch(r"(19|20)\d\d", t) and years:  # a calendar year: two financial years touch it
+        y = int(t)
+        both = [f for f in (f"{y - 1}-{y % 100:02d}", f"{y}-{(y + 1) % 100:02d}") if f in years]
+        raise LookupFailed(
+            f"{t!r} is a calendar year, and two financial years touch it: "
+            f"{y}-{(y + 1) % 100:02d} (April {y} to March {y + 1}) or {y - 1}-{y % 100:02d} "
+            f"(April {y - 1} to March {y}); the count covers {years[0]} to {years[-1]}"
+            + (f"; ask for {' or '.join(reversed(both))}" if both else "")
+        )
     if year is None or year not in years:
         span = f"{years[0]} to {years[-1]}" if years else "no years (the warehouse is empty)"
         close = difflib.get_close_matches(year or t, years, n=3, cutoff=0.5)

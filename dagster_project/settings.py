@@ -1,6 +1,7 @@
 """Every setting the project reads from the environment, read in this one place.
 
-TOTALPLACE_MIRROR     folder holding a copy of the publishers' files (e.g. ../shared/raw); optional
+TOTALPLACE_MIRROR     folder holding a copy of the publishers' files (default: ../shared/raw beside the project
+                      when it exists, else none: the files are downloaded from their URLs)
 TOTALPLACE_DATA       where pulled, verified files land (default: <project>/data, ignored by git)
 TOTALPLACE_WAREHOUSE  the published DuckDB warehouse analysts open (default: <project>/warehouse/totalplace.duckdb)
 TOTALPLACE_RETURNS    folder of filled partner returns (default: <project>/returns)
@@ -23,6 +24,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 DBT_DIR = PROJECT_ROOT / "dbt"
+# the publishers' files as this workplace lays them out beside the project (the Makefile's default too)
+DEFAULT_MIRROR = PROJECT_ROOT.parent / "shared" / "raw"
 
 
 def _path(value: str | None, default: str | None) -> Path | None:
@@ -44,7 +47,7 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         return cls(
-            mirror=_path(env.get("TOTALPLACE_MIRROR"), None),
+            mirror=_path(env.get("TOTALPLACE_MIRROR"), str(DEFAULT_MIRROR) if DEFAULT_MIRROR.is_dir() else None),
             data_dir=_path(env.get("TOTALPLACE_DATA"), str(PROJECT_ROOT / "data")),
             warehouse=_path(env.get("TOTALPLACE_WAREHOUSE"), str(PROJECT_ROOT / "warehouse" / "totalplace.duckdb")),
             returns_dir=_path(env.get("TOTALPLACE_RETURNS"), str(PROJECT_ROOT / "returns")),

@@ -53,6 +53,13 @@ def test_year_forms(text):
     assert normalise_year(text, YEARS) == "2016-17"
 
 
+def test_a_calendar_year_names_both_financial_years_it_touches():
+    with pytest.raises(LookupFailed) as err:
+        normalise_year("2016", YEARS)
+    assert "2016-17 (April 2016 to March 2017) or 2015-16 (April 2015 to March 2016)" in str(err.value)
+    assert "the count covers 2008-09 to 2017-18; ask for 2016-17 or 2015-16" in str(err.value)
+
+
 @pytest.mark.parametrize("text", ["2016", "2016-18", "2019-20", "abc"])
 def test_a_year_outside_the_count_or_malformed_says_what_is_covered(text):
     with pytest.raises(LookupFailed, match="the count covers 2008-09 to 2017-18"):
