@@ -363,6 +363,20 @@ def cmd_places(args) -> int:
     return 0
 
 
+def cmd_trace(args) -> int:
+    from .count import CountError
+    from .settings import Settings
+    from .trace import get_trace, render
+
+    try:
+        trace = get_trace(Settings.from_env().warehouse, args.place, args.year, args.cofog, args.sector)
+    except CountError as exc:
+        print(f"totalplace trace: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.write(render(trace, args.format, args.limit))
+    return 0
+
+
 def cmd_report(args) -> int:
     from .count import CountError
     from .report import write_report
@@ -523,6 +537,16 @@ def main(argv: list[str] | None = None) -> int:
     pl.add_argument("search", nargs="?", help="part of a name or id, e.g. Kent, hull, E09")
     pl.add_argument("--format", default="table", choices=["table", "csv", "json"])
     pl.set_defaults(func=cmd_places)
+    tr = sub.add_parser(
+        "trace", help="every contribution to one figure of the count, largest first, down to the published cell"
+    )
+    tr.add_argument("--place", required=True, help="place id (E09000012, tp_kent) or name")
+    tr.add_argument("--year", required=True, help="financial year: 2016-17, 2016/17 or 16-17")
+    tr.add_argument("--cofog", help="a COFOG division (07) or group (07.3); default: the whole count")
+    tr.add_argument("--sector", help="CG, LG or PC; default: all three")
+    tr.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    tr.add_argument("--limit", type=int, default=40, help="parts shown in the table (csv and json list all)")
+    tr.set_defaults(func=cmd_trace)
     r = sub.add_parser("report", help="a self-contained HTML report for one place and year")
     r.add_argument("--place", required=True)
     r.add_argument("--year", required=True)
