@@ -55,6 +55,37 @@ def _fig_html(fig: go.Figure, div_id: str) -> str:
     return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
 
 
+def _trace_html(warehouse: Path, place_id: str, year: str, n: int = 15) -> str:
+    """The headline figure's largest parts down to their cells: the same parts `totalplace trace` gives."""
+    from .trace import get_trace
+
+    trace = get_trace(warehouse, place_id, year)
+    rows = []
+    for p in trace.parts[:n]:
+        cell = (
+            f"<code>{html.escape(p.source_file)}</code>, {html.escape(p.sheet)}, row {p.row_number}"
+            + (f", column {p.column_letter}" if p.column_letter else "")
+            if p.source_file
+            else html.escape(p.fill_rule or p.return_reference or p.source_id)
+        )
+        how = f"£{p.published_gbp:,.0f} × {p.share:.6f}" if p.published_gbp is not None else html.escape(p.method)
+        rows.append(
+            f"<tr><td>£{p.amount_gbp / 1e6:,.2f}m</td><td>{html.escape(p.sector)} "
+            f"{html.escape(p.cofog_group or p.cofog_division)}</td><td>{html.escape(p.organisation)}</td>"
+            f"<td>{cell}</td><td>{how}</td><td>{'<br>'.join(html.escape(r) for r in p.rules)}</td></tr>"
+        )
+    rest = sum(p.amount_gbp for p in trace.parts[n:])
+    return (
+        f'<h2 id="trace">Where the headline comes from</h2><p>The £{trace.total_gbp / 1e6:,.1f}m is '
+        f"{len(trace.parts):,} parts, each a published cell times the share of it that lands here; the largest "
+        f"{min(n, len(trace.parts))} are below, the other {max(len(trace.parts) - n, 0):,} add £{rest / 1e6:,.1f}m. "
+        f"Every part: <code>totalplace trace --place {html.escape(place_id)} --year {year} --format csv</code> "
+        "(add <code>--cofog 07</code> or <code>--sector CG</code> for one function or sector).</p>"
+        '<div class="scroll"><table id="trace-parts"><tr><th>part</th><th>sector, COFOG</th><th>body</th><th>published cell</th>'
+        f"<th>cell × share</th><th>rules (docs blocks)</th></tr>{''.join(rows)}</table></div>"
+    )
+
+
 def build_report(warehouse: Path, place: str, year: str) -> str:
     headline = get_count(warehouse, place, year, "cofog")
     year = headline.financial_year  # as the user wrote it: 2016/17, 16-17...
@@ -254,7 +285,7 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
         for m, ind, a, po in by_method
     )
     moved_rows = "".join(
-        f"<tr><td>{html.escape(g or d_ + ' (no group)')}</td><td>{html.escape(indicator_names.get(i, i))}</td>"
+        f"<tr><td>{html.escape(g or d_ + ' (division only)')}</td><td>{html.escape(indicator_names.get(i, i))}</td>"
         f"<td>£{a / 1e6:,.1f}m</td><td>£{po / 1e6:,.1f}m</td><td>{_signed(d)}</td>"
         f"<td>{_signed(d / headline.population, 1, '', 0)}</td></tr>"
         for g, d_, i, a, po, d in moved
@@ -276,13 +307,15 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
 .kpi b{{display:block;font-size:1.6em}} .placed{{display:block;font-size:.9em}}
 .placed b{{display:inline;font-size:1.1em;margin-right:.3em}} table{{border-collapse:collapse;margin:1em 0}}
 td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
-#sensitivity td:nth-child(n+3),#methods td:nth-child(n+2){{white-space:nowrap}}
+#sensitivity td:nth-child(n+3),#methods td:nth-child(n+2),#trace-parts td:first-child{{white-space:nowrap}}
+#trace-parts{{font-size:.85em}} .scroll{{overflow-x:auto}}
 .grid{{display:grid;grid-template-columns:1fr 1fr;gap:1em}} .built{{color:#666;font-size:.9em;margin-top:2em}}
 @media (max-width: 900px) {{ .grid{{grid-template-columns:1fr}} }}</style></head><body>
 <h1>How much public money goes into {html.escape(headline.place_name)}, {year}?</h1>
 <p>{html.escape(headline.place_id)}: {member_text}</p>
 <div class="kpis">
-<div class="kpi">Identifiable public spending<b id="kpi-total">£{headline.total_gbp / 1e6:,.1f} million</b></div>
+<div class="kpi">Identifiable public spending<b id="kpi-total">£{headline.total_gbp / 1e6:,.1f} million</b>
+<a href="#trace">where it comes from</a></div>
 <div class="kpi">Per head<b id="kpi-per-head">£{headline.per_capita_gbp:,.0f}</b>{rank_text}</div>
 <div class="kpi">{population_label(headline).capitalize()}<b>{headline.population:,}</b></div>
 <div class="kpi" id="kpi-placed">How the money was placed{placed_html}</div>
@@ -309,6 +342,7 @@ The streams that moved most:</p>
 <table id="sensitivity"><tr><th>COFOG group</th><th>indicator</th><th>count</th><th>by population only</th>
 <th>difference</th><th>per head</th></tr>{moved_rows}</table>
 <table><tr><th>Source</th><th>publisher</th><th>file</th><th>amount</th></tr>{src_rows}</table>
+{_trace_html(warehouse, headline.place_id, year)}
 <p class="built">{built_text};
 report made {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by <code>totalplace report</code>.</p>
 </body></html>"""

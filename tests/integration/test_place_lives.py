@@ -1,5 +1,5 @@
 """Issue 26: a place asked for a year it did not exist in gets one line naming its years and its successor
-(count, report, template), never a traceback."""
+(count, report, template, trace), never a traceback."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from conftest import run_cli
 from dagster_project.count import CountError, get_count
 from dagster_project.report import build_report
 from dagster_project.returns.template import write_template
+from dagster_project.trace import get_trace
 
 YEARS = [f"{y}-{str(y + 1)[2:]}" for y in range(2008, 2025)]
 
@@ -38,7 +39,12 @@ def test_every_place_year_outside_a_place_life_is_one_clear_line(built_warehouse
     # the 2019-2023 reorganisations: every abolished 2018 district, each of its years after abolition
     assert len({c[0] for c in cases}) >= 30 and any(c[1] == "West Dorset" for c in cases)
     for pid, name, year, last, successor in cases:
-        for call, extra in ((get_count, ()), (build_report, ()), (write_template, (tmp_path / "t.xlsx",))):
+        for call, extra in (
+            (get_count, ()),
+            (build_report, ()),
+            (write_template, (tmp_path / "t.xlsx",)),
+            (get_trace, ()),
+        ):
             with pytest.raises(CountError) as err:
                 call(warehouse, pid, year, *extra)
             text = str(err.value)
@@ -47,10 +53,10 @@ def test_every_place_year_outside_a_place_life_is_one_clear_line(built_warehouse
     assert not (tmp_path / "t.xlsx").exists()
 
 
-@pytest.mark.parametrize("command", ["count", "report", "template"])
+@pytest.mark.parametrize("command", ["count", "report", "template", "trace"])
 def test_west_dorset_after_2019_names_dorset(built_warehouse, tmp_path, command):
     args = [command, "--place", "West Dorset", "--year", "2022-23"]
-    if command != "count":
+    if command in ("report", "template"):
         args += ["--out", str(tmp_path / f"{command}.out")]
     proc = run_cli(args, built_warehouse["env"])
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
