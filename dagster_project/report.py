@@ -81,7 +81,8 @@ def _trace_html(warehouse: Path, place_id: str, year: str, n: int = 15) -> str:
         f"{min(n, len(trace.parts))} are below, the other {max(len(trace.parts) - n, 0):,} add £{rest / 1e6:,.1f}m. "
         f"Every part: <code>totalplace trace --place {html.escape(place_id)} --year {year} --format csv</code> "
         "(add <code>--cofog 07</code> or <code>--sector CG</code> for one function or sector).</p>"
-        '<div class="scroll"><table id="trace-parts"><tr><th>part</th><th>sector, COFOG</th><th>body</th><th>published cell</th>'
+        '<div class="scroll"><table id="trace-parts"><tr><th>part</th><th>sector, COFOG</th><th>body</th>'
+        "<th>published cell</th>"
         f"<th>cell × share</th><th>rules (docs blocks)</th></tr>{''.join(rows)}</table></div>"
     )
 
