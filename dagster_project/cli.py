@@ -445,7 +445,9 @@ resort, conservation) are shown on the models that apply them.</li>
 manifest, with each file's sha256).</li>
 <li>From a number back to its cell: <code>marts.fct_place_spend</code> gives its <code>source_id</code>,
 <code>method</code> and <code>indicator_id</code>; the raw tables give <code>source_file</code>, <code>sheet</code>,
-<code>row_number</code> (and <code>column_letter</code>).</li>
+<code>row_number</code> (and <code>column_letter</code>). In one command: <code>totalplace trace --place Hackney
+--year 2016-17 --cofog 07</code> lists every part of a figure with its cell, key, share and rules; the parts add
+to the figure.</li>
 </ol></body></html>"""
 
 
