@@ -6,7 +6,9 @@ It lives in DAGSTER_HOME (default ``<project>/.dagster_home``, ignored by git; s
 created on first use with the dagster.yaml below:
 - one run at a time (``concurrency.runs.max_concurrent_runs: 1``): the warehouse has one writer, so a
   backfill or a sensor that asks for several runs gets them queued, one after another;
-- telemetry off (no internet here).
+- telemetry off (no internet here);
+- the UI's first-run "Join the Dagster community" dialog off (``nux.enabled: false``): the UI opens on
+  the asset catalogue. A dagster.yaml made by an older version gains this setting on first use.
 Storage is Dagster's default: SQLite files in the same folder.
 
 `python -m dagster_project.instance` creates it and prints its path (the Makefile does this before
@@ -32,6 +34,10 @@ concurrency:
 
 telemetry:
   enabled: false
+
+# No first-run "Join the Dagster community" dialog over the UI.
+nux:
+  enabled: false
 """
 
 
@@ -43,6 +49,11 @@ def ensure_home(home: Path) -> Path:
         tmp = config.with_name(f".dagster.yaml.{os.getpid()}.tmp")  # two first uses at once each write their own
         tmp.write_text(DAGSTER_YAML, encoding="utf-8")
         tmp.replace(config)
+    elif "\nnux:" not in config.read_text(encoding="utf-8"):
+        with config.open("a", encoding="utf-8") as fh:
+            fh.write(
+                "\n# No first-run dialog over the UI (added by dagster_project/instance.py).\nnux:\n  enabled: false\n"
+            )
     return home
 
 
