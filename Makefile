@@ -75,9 +75,10 @@ bench: install  ## print build, re-run, mart, query and pandas-comparison figure
 dagster: install  ## start the Dagster UI and daemon on the project's instance (HOST, PORT; default 127.0.0.1:3000)
 	@PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m dagster_project.instance >/dev/null
 	# the UI, `totalplace build` and the dagster CLI share DAGSTER_HOME=.dagster_home (runs, checks, metadata)
+	# dagster_project/ui.py runs `dagster dev` in its own process group and stops all of it on SIGTERM/SIGINT
 	PATH=$(CURDIR)/$(BIN):$$PATH DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/.dagster_home} \
 	  PYTHONWARNINGS='ignore:Function `dev_command` is superseded' \
-	  $(BIN)/dagster dev -m dagster_project.definitions -h $(HOST) -p $(DAGSTER_PORT)
+	  exec $(BIN)/python -m dagster_project.ui -h $(HOST) -p $(DAGSTER_PORT)
 
 clean:  ## remove .venv, landed data, warehouses and dbt artefacts
 	rm -rf $(VENV) data warehouse dbt/target dbt/logs .dagster_home
