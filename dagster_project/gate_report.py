@@ -171,6 +171,51 @@ def _what_was_checked(details: str, manifest: dict) -> str:
     return describe_dbt_test(node) if node else ""
 
 
+# the layers in the order data flows through them, with what their gates guard
+LAYERS = {
+    "raw": "Great Expectations suites on each raw table as parsed from the publisher's file",
+    "seeds": "dbt tests on the policy seeds (crosswalks, places, indicators, the manifest)",
+    "staging": "dbt tests on the renamed and typed copies of the raw tables",
+    "intermediate": "dbt tests on the mapping, apportionment and deduplication models",
+    "marts": "dbt tests and the Great Expectations suite on what analysts read",
+}
+
+FILTER_JS = """<script>
+function filterGates() {
+  const q = document.getElementById('q').value.toLowerCase();
+  const onlyFailed = document.getElementById('only-failed').checked;
+  let shown = 0;
+  document.querySelectorAll('tr.passed, tr.failed').forEach(tr => {
+    const on = (!q || tr.textContent.toLowerCase().includes(q)) && (!onlyFailed || tr.classList.contains('failed'));
+    tr.style.display = on ? '' : 'none';
+    if (on) shown++;
+  });
+  document.querySelectorAll('tr.model, tr.layer').forEach(head => {
+    let next = head.nextElementSibling, any = false;
+    while (next && !next.classList.contains(head.classList.contains('layer') ? 'layer' : 'model')
+           && !(head.classList.contains('model') && next.classList.contains('layer'))) {
+      if ((next.classList.contains('passed') || next.classList.contains('failed')) && next.style.display !== 'none') {
+        any = true;
+      }
+      next = next.nextElementSibling;
+    }
+    head.style.display = any ? '' : 'none';
+  });
+  document.getElementById('shown').textContent = shown + ' shown';
+}
+</script>"""
+
+
+def _model_link(asset: str) -> str:
+    """The asset's name, linked to its page in the dbt docs beside this page (models and seeds)."""
+    layer, _, name = asset.partition("/")
+    kind = {"seeds": "seed", "staging": "model", "intermediate": "model", "marts": "model"}.get(layer)
+    text = html.escape(asset)
+    return (
+        f"<a href='dbt/static_index.html#!/{kind}/{kind}.totalplace.{html.escape(name)}'>{text}</a>" if kind else text
+    )
+
+
 def render(warehouse: Path, out: Path, manifest_path: Path | None = None) -> Path:
     """gates.html: every gate of the last published build with what it checks and its result."""
     manifest = json.loads(manifest_path.read_text()) if manifest_path and manifest_path.exists() else {}
@@ -181,30 +226,53 @@ def render(warehouse: Path, out: Path, manifest_path: Path | None = None) -> Pat
         ).df()
     failed = int((~df["passed"]).sum())
     when = f"{df['evaluated_at'].max():%Y-%m-%d %H:%M}" if len(df) else "never"
+    df["layer"] = df["asset"].str.split("/").str[0]
+    df["layer_rank"] = df["layer"].map({name: i for i, name in enumerate(LAYERS)}).fillna(len(LAYERS))
+    df = df.sort_values(["layer_rank", "asset", "passed", "check_name"])
     body = []
-    for r in df.itertuples():
-        status = "passed" if r.passed else "FAILED"
-        checked = _what_was_checked(r.details, manifest)
+    for layer, in_layer in df.groupby("layer", sort=False):
+        n_failed = int((~in_layer["passed"]).sum())
         body.append(
-            f"<tr class='{status.lower()}'><td>{html.escape(r.asset)}</td><td>{html.escape(r.check_name)}</td>"
-            f"<td class='result'>{status}</td><td>{html.escape(checked)}"
-            + (f"<div class='outcome'>{html.escape(r.description)}</div>" if r.description else "")
-            + "</td></tr>"
+            f"<tr class='layer'><th colspan='4'>{html.escape(layer)}: {len(in_layer)} gates, "
+            f"{n_failed} failed<span class='what'>{html.escape(LAYERS.get(layer, ''))}</span></th></tr>"
         )
+        for asset, rows in in_layer.groupby("asset", sort=False):
+            body.append(
+                f"<tr class='model'><td colspan='4'>{_model_link(str(asset))} "
+                f"<span class='n'>{len(rows)} gate{'s' if len(rows) > 1 else ''}</span></td></tr>"
+            )
+            for r in rows.itertuples():
+                status = "passed" if r.passed else "FAILED"
+                checked = _what_was_checked(r.details, manifest)
+                body.append(
+                    f"<tr class='{status.lower()}'><td>{html.escape(r.asset)}</td><td>{html.escape(r.check_name)}</td>"
+                    f"<td class='result'>{status}</td><td>{html.escape(checked)}"
+                    + (f"<div class='outcome'>{html.escape(r.description)}</div>" if r.description else "")
+                    + "</td></tr>"
+                )
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>totalplace quality gates</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em auto;max-width:1300px;padding:0 1em;color:#222}}
 table{{border-collapse:collapse;width:100%;table-layout:fixed}}
 td,th{{border-bottom:1px solid #ddd;padding:5px 8px;vertical-align:top;text-align:left;overflow-wrap:anywhere;
 font-size:.92em}}
-th{{background:#f3f6f8;position:sticky;top:0}} col.asset{{width:19%}} col.gate{{width:25%}} col.result{{width:7%}}
+th{{background:#f3f6f8}} col.asset{{width:19%}} col.gate{{width:25%}} col.result{{width:7%}}
 tr.failed td{{background:#fdd}} td.result{{font-weight:600}} tr.passed td.result{{color:#060}}
-.outcome{{color:#666;font-size:.9em;margin-top:2px}}</style></head><body>
+.outcome{{color:#666;font-size:.9em;margin-top:2px}}
+tr.layer th{{background:#1f6f8b;color:#fff;font-size:1.05em;padding:8px}}
+tr.layer .what{{font-weight:400;margin-left:1em}}
+tr.model td{{background:#eef3f6;font-weight:600}} tr.model .n{{font-weight:400;color:#666;margin-left:.5em}}
+.filter{{position:sticky;top:0;background:#fff;padding:.5em 0;z-index:2}} .filter input[type=search]{{width:28em;
+padding:4px}}</style>{FILTER_JS}</head><body>
 <h1>Quality gates of the last published build</h1>
 <p>{len(df)} gates evaluated at {when} UTC: {len(df) - failed} passed, {failed} failed. Raw and marts gates are
 Great Expectations suites (expectations/raw.py, expectations/marts.py): the column lists what each of their
 expectations checks. The others are dbt tests, described from the model YAML (generic tests) or the
 comment at the top of the test (singular tests, dbt/tests/singular/). Every gate is blocking: a failure stops the
-publish.</p>
+publish. Grouped by layer (raw, seeds, staging, intermediate, marts) and model; each model links to its page
+in the dbt docs.</p>
+<div class="filter"><input id="q" type="search" placeholder="filter: a model, a gate, a column, a rule..."
+oninput="filterGates()"> <label><input id="only-failed" type="checkbox" onchange="filterGates()"> failed only</label>
+<span id="shown" class="n"></span></div>
 <table><colgroup><col class="asset"><col class="gate"><col class="result"><col></colgroup>
 <tr><th>asset</th><th>gate</th><th>result</th><th>what it checks</th></tr>
 {"".join(body)}</table></body></html>"""

@@ -27,6 +27,12 @@ def test_docs_site_opens_from_disk_with_lineage_and_gates(built_warehouse, tmp_p
     m = re.search(r"(\d+) gates evaluated at .*?: (\d+) passed, (\d+) failed", gates)
     assert m and int(m.group(1)) > 100 and m.group(3) == "0"
     assert "raw/cra" in gates and "marts/fct_place_spend" in gates
+    # grouped by layer in the order data flows, then by model (linked to its dbt docs page), with a filter
+    layers = re.findall(r"<tr class='layer'><th colspan='4'>(\w+): (\d+) gates", gates)
+    assert [name for name, _ in layers] == ["raw", "seeds", "staging", "intermediate", "marts"]
+    assert sum(int(n) for _, n in layers) == int(m.group(1))
+    assert "href='dbt/static_index.html#!/model/model.totalplace.fct_place_spend'" in gates
+    assert 'id="q"' in gates and "filterGates()" in gates and 'id="only-failed"' in gates
     # every gate says what it checks: GE gates list their expectations, dbt tests their rule
     rows = re.findall(
         r"<tr class='(passed|failed)'><td>(.*?)</td><td>(.*?)</td><td class='result'>\w+</td><td>(.*?)(?:<div|</td>)",
