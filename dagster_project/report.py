@@ -23,12 +23,19 @@ FUNCTION_COLOUR = "#8a8f98"
 VINTAGES = {"cra_2010_ch9": "CRA 2010", "cra_2014": "CRA 2014", "cra_2018": "CRA 2018"}
 
 
+def _vintage(source_id: str) -> str:
+    """'cra_2021' -> 'CRA 2021' (and the named chapters of the older vintages)."""
+    if source_id in VINTAGES:
+        return VINTAGES[source_id]
+    return f"CRA {source_id[4:8]}" if source_id.startswith("cra_") and source_id[4:8].isdigit() else source_id
+
+
 def _rgba(hex_colour: str, alpha: float) -> str:
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _short(name: str, width: int = 34) -> str:
+def _short(name: str, width: int = 52) -> str:
     """A funder's name short enough to read beside a Sankey node (the full name shows on hover)."""
     name = name.replace("Department for ", "Dept for ").replace("Department of ", "Dept of ")
     return name if len(name) <= width else name[: width - 1].rstrip() + "…"
@@ -177,17 +184,19 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
     for (_y0, v0), (y1, v1) in itertools.pairwise(vintages):
         if v0 != v1:  # the CRA vintage changes here: a step in the series may be the publication, not the place
             trend_fig.add_vline(x=years.index(y1) - 0.5, line_dash="dot", line_color="#888")
+            # upright beside its line, so that the yearly vintages of 2019-2025 never run into each other
             trend_fig.add_annotation(
                 x=years.index(y1) - 0.5,
-                y=0.06,
+                y=0.03,
                 yref="paper",
                 showarrow=False,
-                font=dict(size=11),
+                font=dict(size=10, color="#555"),
+                textangle=-90,
                 xanchor="left",
-                bgcolor="rgba(255,255,255,0.85)",
-                text=f" {VINTAGES.get(v1, v1)}",
-                hovertext=f"{VINTAGES.get(v0, v0)} up to {years[years.index(y1) - 1]}, "
-                f"{VINTAGES.get(v1, v1)} from {y1}",
+                yanchor="bottom",
+                xshift=1,
+                text=_vintage(v1),
+                hovertext=f"{_vintage(v0)} up to {years[years.index(y1) - 1]}, {_vintage(v1)} from {y1}",
             )
     figs = [
         _fig_html(
@@ -205,7 +214,13 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
             ).update_layout(
                 title="Spending by function (COFOG division)",
                 height=420,
-                xaxis=dict(rangemode="tozero", tickprefix="£", ticksuffix="m", tickformat=",.0f", title="£ million"),
+                xaxis=dict(
+                    range=[0, max([a / 1e6 for _, a in cofog] + [0]) * 1.15],  # room for the values at the bars' ends
+                    tickprefix="£",
+                    ticksuffix="m",
+                    tickformat=",.0f",
+                    title="£ million",
+                ),
             ),
             "chart-cofog",
         ),
@@ -305,14 +320,14 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
 <script>{get_plotlyjs()}</script>
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}
 .kpis{{display:flex;gap:1.5em;flex-wrap:wrap}} .kpi{{background:#f3f6f8;padding:1em 1.4em;border-radius:8px}}
-.kpi b{{display:block;font-size:1.6em}} .placed{{display:block;font-size:.9em}}
+.kpi b{{display:block;font-size:1.6em}} .yr{{white-space:nowrap}} .placed{{display:block;font-size:.9em}}
 .placed b{{display:inline;font-size:1.1em;margin-right:.3em}} table{{border-collapse:collapse;margin:1em 0}}
 td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
 #sensitivity td:nth-child(n+3),#methods td:nth-child(n+2),#trace-parts td:first-child{{white-space:nowrap}}
 #trace-parts{{font-size:.85em}} .scroll{{overflow-x:auto}}
 .grid{{display:grid;grid-template-columns:1fr 1fr;gap:1em}} .built{{color:#666;font-size:.9em;margin-top:2em}}
 @media (max-width: 900px) {{ .grid{{grid-template-columns:1fr}} }}</style></head><body>
-<h1>How much public money goes into {html.escape(headline.place_name)}, {year}?</h1>
+<h1>How much public money goes into {html.escape(headline.place_name)}, <span class="yr">{year}</span>?</h1>
 <p>{html.escape(headline.place_id)}: {member_text}</p>
 <div class="kpis">
 <div class="kpi">Identifiable public spending<b id="kpi-total">£{headline.total_gbp / 1e6:,.1f} million</b>
