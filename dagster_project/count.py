@@ -336,12 +336,18 @@ def render_places(rows: list[dict], fmt: str = "table") -> str:
         w.writeheader()
         w.writerows(rows)
         return buf.getvalue()
-    width = max([10] + [len(r["place_name"]) for r in rows])
-    lines = [f"{'place id':<36} {'kind':<10} {'region':<26} {'years':<18} {'name':<{width}}  districts"]
+    # every column as wide as its longest value, so long pilot ids and region lists keep the columns aligned
+    w_id = max([len("place id")] + [len(r["place_id"]) for r in rows])
+    w_kind = max([len("kind")] + [len(r["place_kind"]) for r in rows])
+    w_region = max([len("region")] + [len(r["region_name"] or "") for r in rows])
+    w_name = max([len("name")] + [len(r["place_name"]) for r in rows])
+    lines = [
+        f"{'place id':<{w_id}}  {'kind':<{w_kind}}  {'region':<{w_region}}  {'years':<18}  {'name':<{w_name}}  districts"
+    ]
     for r in rows:
         members = r["member_names"] if r["n_districts"] > 1 else ""
         lines.append(
-            f"{r['place_id']:<36} {r['place_kind']:<10} {(r['region_name'] or ''):<26} "
-            f"{r['first_year'] + ' to ' + r['last_year']:<18} {r['place_name']:<{width}}  {members}"
+            f"{r['place_id']:<{w_id}}  {r['place_kind']:<{w_kind}}  {(r['region_name'] or ''):<{w_region}}  "
+            f"{r['first_year'] + ' to ' + r['last_year']:<18}  {r['place_name']:<{w_name}}  {members}".rstrip()
         )
     return "\n".join(lines) + "\n"
