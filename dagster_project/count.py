@@ -342,7 +342,8 @@ def render_places(rows: list[dict], fmt: str = "table") -> str:
     w_region = max([len("region")] + [len(r["region_name"] or "") for r in rows])
     w_name = max([len("name")] + [len(r["place_name"]) for r in rows])
     lines = [
-        f"{'place id':<{w_id}}  {'kind':<{w_kind}}  {'region':<{w_region}}  {'years':<18}  {'name':<{w_name}}  districts"
+        f"{'place id':<{w_id}}  {'kind':<{w_kind}}  {'region':<{w_region}}  {'years':<18}  "
+        f"{'name':<{w_name}}  districts"
     ]
     for r in rows:
         members = r["member_names"] if r["n_districts"] > 1 else ""
