@@ -18,6 +18,7 @@ import functools
 import importlib.metadata
 import json
 import os
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import default_description_fn
 from packaging import version
 
 from .partitions import financial_years, partition_years, year_partitioning
@@ -80,6 +82,12 @@ class TotalplaceTranslator(DagsterDbtTranslator):
             return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
         schema = dbt_resource_props.get("config", {}).get("schema")
         return dg.AssetKey([schema, dbt_resource_props["name"]] if schema else [dbt_resource_props["name"]])
+
+    def get_description(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        """The model's YAML description and SQL, as dagster-dbt gives them, but opening on plain words: the
+        catalogue shows a description's first line as plain text, so a rule's bold title ("**Who serves
+        where.**") would show its asterisks there."""
+        return re.sub(r"^\*\*(.+?)\*\*\s*", r"\1 ", default_description_fn(dbt_resource_props).lstrip())
 
 
 class FastStartDbtCliResource(DbtCliResource):

@@ -54,8 +54,9 @@ def main(argv: list[str]) -> int:
     from .settings import Settings
 
     home = ensure_home(Settings.from_env().dagster_home)
-    env = {**os.environ, "DAGSTER_HOME": str(home)}
     dagster = Path(sys.executable).with_name("dagster")
+    # this virtualenv's bin first: the code server finds this dbt (dagster-dbt looks it up on PATH)
+    env = {**os.environ, "DAGSTER_HOME": str(home), "PATH": f"{dagster.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     cmd = [str(dagster), "dev", "-m", "dagster_project.definitions", *argv]
     # a new session: the group is dagster dev and everything it starts, and nothing else
     child = subprocess.Popen(cmd, env=env, start_new_session=True)

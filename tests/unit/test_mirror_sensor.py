@@ -131,6 +131,12 @@ def test_definitions_load_with_the_build_job_sensor_and_schedule():
     assert graph.get(publish).parent_keys == set(graph.materializable_asset_keys) - {publish}
     assert {graph.get(k).backfill_policy.policy_type.value for k in graph.materializable_asset_keys} == {"SINGLE_RUN"}
     assert len({graph.get(k).partitions_def for k in graph.materializable_asset_keys}) == 1
+    # the catalogue shows each description's first line as plain text: it opens on words, not on markdown
+    specs = {s.key: s for s in defs.resolve_all_asset_specs()}
+    assert specs[dg.AssetKey(["intermediate", "int_authority_districts_expanded"])].description.startswith(
+        "Who serves where."
+    )
+    assert [k for k, s in specs.items() if (s.description or "").lstrip().startswith(("**", "#", "{{"))] == []
 
 
 def test_the_dbt_start_up_overrides_still_override_something():
