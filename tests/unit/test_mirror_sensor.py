@@ -137,6 +137,9 @@ def test_definitions_load_with_the_build_job_sensor_and_schedule():
         "Who serves where."
     )
     assert [k for k, s in specs.items() if (s.description or "").lstrip().startswith(("**", "#", "{{"))] == []
+    assert {tuple(sorted(s.kinds)) for k, s in specs.items() if k.path[0] in ("staging", "intermediate", "marts")} == {
+        ("dbt",)
+    }
 
 
 def test_the_dbt_start_up_overrides_still_override_something():
