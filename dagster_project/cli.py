@@ -326,15 +326,28 @@ def cmd_status(args) -> int:
 
 
 def cmd_count(args) -> int:
-    from .count import CountError, get_count, render
+    from .count import CountError, count_years, get_count, render
     from .settings import Settings
 
+    warehouse = Settings.from_env().warehouse
     try:
-        count = get_count(Settings.from_env().warehouse, args.place, args.year, args.by)
+        years = count_years(warehouse, args.year)
+        counts = [get_count(warehouse, args.place, y, args.by) for y in years]
     except CountError as exc:
         print(f"totalplace count: {exc}", file=sys.stderr)
         return 2
-    sys.stdout.write(render(count, args.format))
+    if len(counts) == 1:
+        sys.stdout.write(render(counts[0], args.format))
+    elif args.format == "json":  # a range: one object per year
+        import json
+
+        sys.stdout.write(json.dumps([c.as_dict() for c in counts], indent=2) + "\n")
+    elif args.format == "csv":  # a range: one header, the years' rows after it
+        sys.stdout.write(
+            "".join(render(c, "csv").split("\n", 1)[1] if i else render(c, "csv") for i, c in enumerate(counts))
+        )
+    else:
+        sys.stdout.write("\n".join(render(c, "table") for c in counts))
     return 0
 
 
@@ -527,7 +540,9 @@ def main(argv: list[str] | None = None) -> int:
         help="place id (E09000012, tp_kent) or name, any case, or a unique part "
         'of it (Hackney, Kent, "Kingston upon Hull"); `totalplace places` lists them',
     )
-    c.add_argument("--year", required=True, help="financial year: 2016-17, 2016/17 or 16-17")
+    c.add_argument(
+        "--year", required=True, help="financial year: 2016-17, 2016/17 or 16-17, or a range: 2014-15..2016-17"
+    )
     c.add_argument(
         "--by",
         default="cofog",

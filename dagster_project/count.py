@@ -112,6 +112,23 @@ def load_years(con) -> list[str]:
     return [y for (y,) in con.execute("SELECT DISTINCT financial_year FROM marts.place_totals ORDER BY 1").fetchall()]
 
 
+def count_years(warehouse: Path, text: str) -> list[str]:
+    """The financial years a --year names: one (2016-17, 2016/17, 16-17) or a range (2014-15..2016-17), each end
+    checked against the years the count covers."""
+    require_warehouse(warehouse)
+    with connect(warehouse, read_only=True) as con:
+        years = load_years(con)
+    first, sep, last = text.partition("..")
+    try:
+        start = normalise_year(first, years)
+        end = normalise_year(last, years) if sep else start
+    except LookupFailed as e:
+        raise CountError(str(e)) from None
+    if end < start:
+        raise CountError(f"--year {text!r}: the range runs backwards; write it as {end}..{start}")
+    return [y for y in years if start <= y <= end]
+
+
 def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Count:
     if by not in BREAKDOWNS:
         raise CountError(f"unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,22 @@ def test_dim_place_comments_name_every_place_kind(con):
     ).fetchall()
     for comment in (table, column):
         assert all(k in comment for k in kinds) and "is_2023_district" in comment
+
+
+def test_count_takes_a_year_range(built_warehouse, con):
+    proc = run_cli(
+        ["count", "--place", "Hackney", "--year", "2014-15..2016-17", "--by", "sector", "--format", "json"],
+        built_warehouse["env"],
+    )
+    assert proc.returncode == 0, proc.stderr
+    counts = json.loads(proc.stdout)
+    totals = dict(
+        con.execute(
+            "SELECT financial_year, total_gbp FROM marts.place_totals WHERE place_id = 'E09000012' "
+            "AND financial_year BETWEEN '2014-15' AND '2016-17'"
+        ).fetchall()
+    )
+    assert [c["financial_year"] for c in counts] == ["2014-15", "2015-16", "2016-17"]
+    assert all(c["total_gbp"] == pytest.approx(totals[c["financial_year"]]) for c in counts)
+    proc = run_cli(["count", "--place", "Hackney", "--year", "2016-17..2014-15"], built_warehouse["env"])
+    assert proc.returncode == 2 and "the range runs backwards; write it as 2014-15..2016-17" in proc.stderr
