@@ -400,7 +400,7 @@ def cmd_report(args) -> int:
     except CountError as exc:
         print(f"totalplace report: {exc}", file=sys.stderr)
         return 2
-    print(f"report written to {out} ({out.stat().st_size / 1e6:.1f} MB, opens offline)")
+    print(f"report written to {out.resolve()} ({out.stat().st_size / 1e6:.1f} MB, opens offline)")
     return 0
 
 

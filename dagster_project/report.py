@@ -94,6 +94,57 @@ def _trace_html(warehouse: Path, place_id: str, year: str, n: int = 15) -> str:
     )
 
 
+def _sankey(names: dict[str, str], flows: list[tuple]) -> go.Sankey:
+    """Funder -> sector -> function, one colour per sector, the functions' labels on their right."""
+    nodes: list[str] = []
+    colours: list[str] = []
+    full: list[str] = []
+
+    def index(name: str, colour: str, label: str | None = None) -> int:
+        if name not in nodes:
+            nodes.append(name), colours.append(colour), full.append(name if label is None else label)
+        return nodes.index(name)
+
+    src, dst, val, link_colours = [], [], [], []
+    for funder, sector, division, gbp in flows:
+        colour = SECTOR_COLOURS.get(sector, "#999")
+        f = index(f"funder:{funder}", _rgba(colour, 0.55), funder)
+        m = index(f"sector:{sector}", colour, SECTORS.get(sector, sector))
+        d = index(f"function:{division}", FUNCTION_COLOUR, names.get(division, division))
+        for a, b in ((f, m), (m, d)):
+            src.append(a), dst.append(b), val.append(gbp / 1e6), link_colours.append(_rgba(colour, 0.3))
+    # plotly draws the labels of the last column on their left, across the flows: an invisible column after
+    # the functions puts their labels on the right, over empty space
+    into: dict[int, float] = {}
+    for b, v in zip(dst, val, strict=True):
+        if nodes[b].startswith("function:"):
+            into[b] = into.get(b, 0.0) + v
+    for d, v in into.items():
+        pad = index(f"pad:{nodes[d]}", "rgba(0,0,0,0)", "")
+        src.append(d), dst.append(pad), val.append(v), link_colours.append("rgba(0,0,0,0)")
+    sankey = go.Sankey(
+        arrangement="snap",
+        textfont=dict(size=12, color="#111"),
+        node=dict(
+            label=[_short(x) for x in full],
+            customdata=full,
+            color=colours,
+            pad=18,
+            thickness=14,
+            line=dict(width=0),
+            hovertemplate="%{customdata}: £%{value:,.1f}m<extra></extra>",
+        ),
+        link=dict(
+            source=src,
+            target=dst,
+            value=val,
+            color=link_colours,
+            hovertemplate="%{source.customdata} → %{target.customdata}: £%{value:,.1f}m<extra></extra>",
+        ),
+    )
+    return sankey
+
+
 def build_report(warehouse: Path, place: str, year: str) -> str:
     headline = get_count(warehouse, place, year, "cofog")
     year = headline.financial_year  # as the user wrote it: 2016/17, 16-17...
@@ -240,44 +291,7 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
         ),
         _fig_html(trend_fig, "chart-trend"),
     ]
-    nodes: list[str] = []
-    colours: list[str] = []
-    full: list[str] = []
-
-    def index(name: str, colour: str, label: str | None = None) -> int:
-        if name not in nodes:
-            nodes.append(name), colours.append(colour), full.append(label or name)
-        return nodes.index(name)
-
-    names = {b["cofog"]: b["label"] for b in headline.breakdown}
-    src, dst, val, link_colours = [], [], [], []
-    for funder, sector, division, gbp in flows:
-        colour = SECTOR_COLOURS.get(sector, "#999")
-        f = index(f"funder:{funder}", _rgba(colour, 0.55), funder)
-        m = index(f"sector:{sector}", colour, SECTORS.get(sector, sector))
-        d = index(f"function:{division}", FUNCTION_COLOUR, names.get(division, division))
-        for a, b in ((f, m), (m, d)):
-            src.append(a), dst.append(b), val.append(gbp / 1e6), link_colours.append(_rgba(colour, 0.3))
-    sankey = go.Sankey(
-        arrangement="snap",
-        textfont=dict(size=12, color="#111"),
-        node=dict(
-            label=[_short(x) for x in full],
-            customdata=full,
-            color=colours,
-            pad=18,
-            thickness=14,
-            line=dict(width=0),
-            hovertemplate="%{customdata}: £%{value:,.1f}m<extra></extra>",
-        ),
-        link=dict(
-            source=src,
-            target=dst,
-            value=val,
-            color=link_colours,
-            hovertemplate="%{source.customdata} → %{target.customdata}: £%{value:,.1f}m<extra></extra>",
-        ),
-    )
+    sankey = _sankey({b["cofog"]: b["label"] for b in headline.breakdown}, flows)
     figs.append(
         _fig_html(
             go.Figure(sankey).update_layout(
