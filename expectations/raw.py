@@ -214,6 +214,15 @@ SUITES: dict[str, RawSuite] = {
             rows_per_file={"ons_lsoa_population_2018": (35000, 35200), "ons_msoa_population_2018": (7400, 7600)},
         ),
         RawSuite(
+            "ons_gdp_deflator",
+            PROV + ("column_letter", "period", "calendar_year", "quarter", "deflator"),
+            not_null=("source_id", "source_file", "row_number", "period", "calendar_year", "quarter", "deflator"),
+            key=("period",),
+            regex={"period": r"^\d{4} Q[1-4]$"},
+            non_negative=("deflator",),
+            default_rows=(270, 320),
+        ),  # quarterly from 1955 Q1: 281 quarters to 2025 Q1
+        RawSuite(
             "cofog",
             PROV + ("cofog_code", "description", "level"),
             not_null=("cofog_code", "description"),

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..manifest import Source
 from .tabular import (
     Column,
+    DuplicateGuard,
     Field,
     NotANumber,
     ParseResult,
@@ -265,7 +266,63 @@ def parse_geography(path: Path, source: Source) -> ParseResult:
     return result
 
 
+QUARTER = re.compile(r"^(\d{4}) Q([1-4])$")
+
+
+def parse_gdp_deflator(path: Path, source: Source) -> ParseResult:
+    """ONS's CSV download of one time series (YBGB, the GDP implied deflator): a metadata block
+    ("Title", "CDID", ... "Important notes"), then annual rows (1948, ...) and quarterly rows
+    (1955 Q1, ...). The quarterly rows are kept: a financial year's deflator is the mean of its four
+    quarters (int_deflators_by_financial_year). The CDID must be YBGB, or the file is another series."""
+    result = ParseResult()
+    rows = read_csv(path)
+    meta = {r[0].strip(): (r[1].strip() if len(r) > 1 else "") for r in rows[:12] if r}
+    if meta.get("CDID") != "YBGB":
+        found = next((i + 1 for i, r in enumerate(rows[:12]) if r and r[0].strip() == "CDID"), None)
+        raise SourceFormatError(
+            f"expected the ONS series CDID YBGB (GDP implied deflator), found {meta.get('CDID')!r}",
+            file=path.name,
+            row=found,
+            column="A",
+        )
+    guard = DuplicateGuard(result, source_id=source.source_id, source_file=path.name, sheet=None, key_name="period")
+    kept = 0
+    for i, row in enumerate(rows, start=1):
+        m = QUARTER.match(row[0].strip()) if row else None
+        if not m or guard.is_duplicate(row[0].strip(), i):
+            continue
+        try:
+            value = to_number(row[1] if len(row) > 1 else None)
+        except NotANumber:
+            value = None
+        if value is None or value <= 0:
+            result.reject(
+                source.source_id,
+                path.name,
+                None,
+                i,
+                "B",
+                row[1] if len(row) > 1 else None,
+                "not a positive index value",
+            )
+            continue
+        result.records.append(
+            {
+                **provenance(source, path.name, None, i),
+                "column_letter": "B",
+                "period": row[0].strip(),
+                "calendar_year": int(m.group(1)),
+                "quarter": int(m.group(2)),
+                "deflator": value,
+            }
+        )
+        kept += 1
+    result.stat(source.source_id, path.name, None, 0, kept, len(rows) - kept)
+    return result
+
+
 TABLES = {
+    "ons_gdp_deflator": parse_gdp_deflator,
     "ons_district_population": parse_district_population,
     "ons_district_population_2023": parse_district_population_2023,
     "ons_area_population": parse_area_population,

@@ -1,6 +1,7 @@
 -- One row per place and financial year: total identifiable spending, population, per head, and the
 -- share of the total that comes from actual local returns and from indicators, beside the
--- population-only total. [rule: indicator_rule]
+-- population-only total, and the total and per head in real terms (prices of var real_terms_base_year).
+-- [rule: indicator_rule] [rule: real_terms_rule]
 with spend as (
     select * from {{ ref('fct_place_spend') }}
 ),
@@ -15,6 +16,10 @@ methods as (
 
 place_population as (
     select * from {{ ref('int_place_years') }}
+),
+
+prices as (
+    select * from {{ ref('dim_financial_year') }}
 ),
 
 totals as (
@@ -48,10 +53,13 @@ final as (
         totals.population_only_total_gbp / place_population.population as population_only_per_capita_gbp,
         coalesce(totals.derived_source_gbp, 0) <> 0 as uses_derived_source,
         coalesce(totals.derived_source_gbp, 0) / totals.total_gbp as share_derived_source,
-        coalesce(totals.filled_gbp, 0) / totals.total_gbp as share_filled
+        coalesce(totals.filled_gbp, 0) / totals.total_gbp as share_filled,
+        totals.total_gbp * prices.real_terms_factor as total_real_gbp,
+        totals.total_gbp * prices.real_terms_factor / place_population.population as per_capita_real_gbp
     from places
     inner join place_population on places.place_id = place_population.place_id
     left join totals on places.place_id = totals.place_id and place_population.financial_year = totals.financial_year
+    left join prices on place_population.financial_year = prices.financial_year
 )
 
 select * from final
