@@ -332,7 +332,7 @@ def cmd_count(args) -> int:
     warehouse = Settings.from_env().warehouse
     try:
         years = count_years(warehouse, args.year)
-        counts = [get_count(warehouse, args.place, y, args.by) for y in years]
+        counts = [get_count(warehouse, args.place, y, args.by, real=args.real) for y in years]
     except CountError as exc:
         print(f"totalplace count: {exc}", file=sys.stderr)
         return 2
@@ -549,6 +549,12 @@ def main(argv: list[str] | None = None) -> int:
         choices=["cofog", "group", "sector", "department", "body", "method", "indicator", "source"],
     )
     c.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    c.add_argument(
+        "--real",
+        action="store_true",
+        help="real terms: every amount in the prices of the base year (2024-25, ONS GDP deflator), the cash "
+        "figure beside the headline; json always carries both",
+    )
     c.set_defaults(func=cmd_count)
     pl = sub.add_parser("places", help="list the places of the count (districts and pilot areas), or search them")
     pl.add_argument("search", nargs="?", help="part of a name or id, e.g. Kent, hull, E09")

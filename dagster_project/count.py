@@ -79,6 +79,18 @@ class Count:
     # how the money was placed, in plain words (seed methods' headline), largest first:
     # [{"method", "third_party_derived", "label", "amount_gbp", "share"}]
     placed: list[dict] | None = None
+    # real terms: cash x factor is in the prices of base_year (marts.dim_financial_year, rule real_terms_rule)
+    real_terms_factor: float | None = None
+    base_year: str | None = None
+    real: bool = False  # the table and csv show real terms (the cash figure beside them)
+
+    @property
+    def total_real_gbp(self) -> float | None:
+        return None if self.real_terms_factor is None else self.total_gbp * self.real_terms_factor
+
+    @property
+    def per_capita_real_gbp(self) -> float | None:
+        return None if self.real_terms_factor is None else self.per_capita_gbp * self.real_terms_factor
 
     def as_dict(self) -> dict:
         return {
@@ -92,6 +104,10 @@ class Count:
             "share_indicator": self.share_indicator,
             "population_only_total_gbp": self.population_only_total_gbp,
             "population_mid_year": self.population_mid_year,
+            "total_real_gbp": self.total_real_gbp,
+            "per_capita_real_gbp": self.per_capita_real_gbp,
+            "real_terms_factor": self.real_terms_factor,
+            "prices_of": self.base_year,
             "placed": self.placed,
             "by": self.by,
             "breakdown": self.breakdown,
@@ -129,7 +145,7 @@ def count_years(warehouse: Path, text: str) -> list[str]:
     return [y for y in years if start <= y <= end]
 
 
-def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Count:
+def get_count(warehouse: Path, place: str, year: str, by: str = "cofog", real: bool = False) -> Count:
     if by not in BREAKDOWNS:
         raise CountError(f"unknown breakdown {by!r}; choose one of {', '.join(BREAKDOWNS)}")
     require_warehouse(warehouse)
@@ -155,6 +171,11 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
             [place, year],
         ).fetchall()
         placed = how_placed(con, place, year, row[2])
+        factor, base = con.execute(
+            "SELECT real_terms_factor, base_year FROM marts.dim_financial_year WHERE financial_year = ?", [year]
+        ).fetchone() or (None, None)
+        if real and factor is None:
+            raise CountError(f"no GDP deflator for {year} in marts.dim_financial_year: ask for cash (no --real)")
         names = (
             dict(con.execute("SELECT cofog_code, description FROM marts.dim_cofog").fetchall())
             if by in ("cofog", "group")
@@ -191,7 +212,24 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog") -> Coun
         }
         for k, a, po in parts
     ]
-    return Count(place, row[0], year, int(row[1]), total, row[3], row[4], row[5], row[6], by, breakdown, row[7], placed)
+    return Count(
+        place,
+        row[0],
+        year,
+        int(row[1]),
+        total,
+        row[3],
+        row[4],
+        row[5],
+        row[6],
+        by,
+        breakdown,
+        row[7],
+        placed,
+        factor,
+        base,
+        real,
+    )
 
 
 DERIVED_NOTE = " (a third party's derived file, not the publisher's)"
@@ -219,11 +257,11 @@ def how_placed(con, place_id: str, year: str, total: float) -> list[dict]:
     ]
 
 
-def placed_lines(count: Count, indent: str = "    ") -> list[str]:
+def placed_lines(count: Count, indent: str = "    ", factor: float = 1.0) -> list[str]:
     """The headline's 'how the money was placed' block: one line per way, its share and £ million."""
     width = max([40] + [len(p["label"]) for p in count.placed or []])
     return [
-        f"{indent}{p['label']:<{width}} {p['share']:>7.1%}  £{p['amount_gbp'] / 1e6:,.1f} million"
+        f"{indent}{p['label']:<{width}} {p['share']:>7.1%}  £{factor * p['amount_gbp'] / 1e6:,.1f} million"
         for p in count.placed or []
     ]
 
@@ -262,6 +300,24 @@ def _money(x: float, digits: int = 0) -> str:
     return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text  # never "-0"
 
 
+def _headline_money(count: Count) -> list[str]:
+    """Total, population and per head: in real terms with the cash beside them, or cash saying so."""
+    if count.real:
+        return [
+            f"  total identifiable public spending  £{count.total_real_gbp / 1e6:,.1f} million in {count.base_year} "
+            f"prices (cash: £{count.total_gbp / 1e6:,.1f} million)",
+            f"  {population_label(count):36}{count.population:,}",
+            f"  per head                            £{count.per_capita_real_gbp:,.0f} in {count.base_year} prices "
+            f"(cash: £{count.per_capita_gbp:,.0f})",
+        ]
+    return [
+        f"  total identifiable public spending  £{count.total_gbp / 1e6:,.1f} million (cash, "
+        f"{count.financial_year} prices; --real for real terms)",
+        f"  {population_label(count):36}{count.population:,}",
+        f"  per head                            £{count.per_capita_gbp:,.0f}",
+    ]
+
+
 def render(count: Count, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(count.as_dict(), indent=2)
@@ -280,6 +336,7 @@ def render(count: Count, fmt: str) -> str:
                 "per_capita_gbp",
                 "share",
                 "population_only_gbp",
+                *(["amount_real_gbp", "per_capita_real_gbp", "prices_of"] if count.real else []),
             ]
         )
         for b in count.breakdown:
@@ -294,29 +351,39 @@ def render(count: Count, fmt: str) -> str:
                     f"{b['per_capita_gbp']:.2f}",
                     f"{b['share']:.6f}",
                     f"{b['population_only_gbp']:.2f}",
+                    *(
+                        [
+                            f"{b['amount_gbp'] * count.real_terms_factor:.2f}",
+                            f"{b['per_capita_gbp'] * count.real_terms_factor:.2f}",
+                            count.base_year,
+                        ]
+                        if count.real
+                        else []
+                    ),
                 ]
             )
         return buf.getvalue()
     width = max([44, len(BREAKDOWNS[count.by][1])] + [len(b["label"]) for b in count.breakdown])
     moved = count.total_gbp - count.population_only_total_gbp
+    k = count.real_terms_factor if count.real else 1.0  # the table's amounts: real terms, or cash
+    unit = f"£ million, {count.base_year} prices" if count.real else "£ million"
+    money = _headline_money(count)
     lines = [
         f"{count.place_name} ({count.place_id}), {count.financial_year}",
-        f"  total identifiable public spending  £{count.total_gbp / 1e6:,.1f} million",
-        f"  {population_label(count):36}{count.population:,}",
-        f"  per head                            £{count.per_capita_gbp:,.0f}",
+        *money,
         "  how the money was placed:",
-        *placed_lines(count),
-        f"  by population only, it would be     £{count.population_only_total_gbp / 1e6:,.1f} million "
-        f"(the indicators moved it {'+' if moved >= 0 else '-'}£{abs(moved) / 1e6:,.1f} million; "
-        f"£{count.population_only_total_gbp / count.population:,.0f} per head)",
+        *placed_lines(count, factor=k),
+        f"  by population only, it would be     £{k * count.population_only_total_gbp / 1e6:,.1f} million "
+        f"(the indicators moved it {'+' if moved >= 0 else '-'}£{k * abs(moved) / 1e6:,.1f} million; "
+        f"£{k * count.population_only_total_gbp / count.population:,.0f} per head)",
         "",
-        f"  {BREAKDOWNS[count.by][1]:<{width}} {'£ million':>12} {'£ per head':>11} {'share':>7} "
-        f"{'by population only':>19}",
+        f"  {BREAKDOWNS[count.by][1]:<{width}} {unit:>12} {'£ per head':>11} {'share':>7} {'by population only':>19}",
     ]
     for b in count.breakdown:
         lines.append(
-            f"  {b['label']:<{width}} {_money(b['amount_gbp'] / 1e6, 1):>12} {_money(b['per_capita_gbp']):>11} "
-            f"{b['share']:>7.1%} {_money(b['population_only_gbp'] / 1e6, 1):>19}"
+            f"  {b['label']:<{width}} {_money(k * b['amount_gbp'] / 1e6, 1):>{len(unit)}} "
+            f"{_money(k * b['per_capita_gbp']):>11} {b['share']:>7.1%} "
+            f"{_money(k * b['population_only_gbp'] / 1e6, 1):>19}"
         )
     return "\n".join(lines) + "\n"
 

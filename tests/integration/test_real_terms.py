@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 
@@ -47,3 +48,22 @@ def test_every_count_year_has_its_deflator_and_the_base_year_is_cash(con, real):
         "SELECT count(*) FROM marts.place_totals WHERE financial_year = '2024-25' AND total_real_gbp <> total_gbp"
     ).fetchall()
     assert n == 0
+
+
+def test_count_real_shows_real_terms_with_the_cash_beside(built_warehouse, con):
+    from conftest import run_cli
+
+    [(cash, real_total, real_per_head)] = con.execute(
+        "SELECT total_gbp, total_real_gbp, per_capita_real_gbp FROM marts.place_totals "
+        "WHERE place_id = 'E09000012' AND financial_year = '2008-09'"
+    ).fetchall()
+    proc = run_cli(["count", "--place", "Hackney", "--year", "2008-09", "--real"], built_warehouse["env"])
+    assert proc.returncode == 0, proc.stderr
+    assert f"£{real_total / 1e6:,.1f} million in 2024-25 prices (cash: £{cash / 1e6:,.1f} million)" in proc.stdout
+    assert f"£{real_per_head:,.0f} in 2024-25 prices" in proc.stdout and "£ million, 2024-25 prices" in proc.stdout
+    plain = run_cli(["count", "--place", "Hackney", "--year", "2008-09"], built_warehouse["env"]).stdout
+    assert "(cash, 2008-09 prices; --real for real terms)" in plain
+    out = json.loads(
+        run_cli(["count", "--place", "Hackney", "--year", "2008-09", "--format", "json"], built_warehouse["env"]).stdout
+    )
+    assert out["total_real_gbp"] == pytest.approx(real_total) and out["prices_of"] == "2024-25"
