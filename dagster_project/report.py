@@ -177,7 +177,8 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
             [place, year],
         )
         trend = q(
-            "SELECT financial_year, per_capita_gbp, total_gbp FROM marts.place_totals WHERE place_id=? ORDER BY 1",
+            "SELECT financial_year, per_capita_gbp, total_gbp, per_capita_real_gbp FROM marts.place_totals "
+            "WHERE place_id=? ORDER BY 1",
             [place],
         )
         vintages = q(
@@ -215,22 +216,36 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
         )
 
     cofog = [(b["label"], b["amount_gbp"]) for b in headline.breakdown]
-    years = [y for y, _, _ in trend]
+    years = [y for y, *_ in trend]
+    base = headline.base_year or "2024-25"
+    # real terms by default (rule real_terms_rule); the cash series beside it, in the legend
     trend_fig = go.Figure(
-        go.Scatter(
-            x=years,
-            y=[p for _, p, _ in trend],
-            mode="lines+markers",
-            line_color="#333",
-            hovertemplate="%{x}: £%{y:,.0f} per head<extra></extra>",
-        )
+        [
+            go.Scatter(
+                x=years,
+                y=[r for *_, r in trend],
+                name=f"real terms ({base} prices)",
+                mode="lines+markers",
+                line_color="#333",
+                hovertemplate=f"%{{x}}: £%{{y:,.0f}} per head in {base} prices<extra></extra>",
+            ),
+            go.Scatter(
+                x=years,
+                y=[p for _, p, *_ in trend],
+                name="cash (each year's prices)",
+                mode="lines",
+                line=dict(color="#999", dash="dash"),
+                hovertemplate="%{x}: £%{y:,.0f} per head, cash<extra></extra>",
+            ),
+        ]
     )
     trend_fig.update_layout(
-        title=f"Spending per head, {years[0]} to {years[-1]}<br><sup>dotted: the CRA vintage "
-        "changes (a step there may be the publication, not the place)</sup>",
-        height=400,
+        title=f"Spending per head in {base} prices, {years[0]} to {years[-1]}<br><sup>dashed: cash; dotted: "
+        "a new CRA vintage (a step there may be the publication)</sup>",
+        legend=dict(orientation="h", y=-0.35),
+        height=440,
         xaxis=dict(type="category", title="financial year"),
-        yaxis=dict(rangemode="tozero", tickprefix="£", tickformat=",.0f", title="£ per head"),
+        yaxis=dict(rangemode="tozero", tickprefix="£", tickformat=",.0f", title=f"£ per head ({base} prices)"),
     )
     for (_y0, v0), (y1, v1) in itertools.pairwise(vintages):
         if v0 != v1:  # the CRA vintage changes here: a step in the series may be the publication, not the place
