@@ -72,3 +72,43 @@ def test_notebook_runs_and_draws(built_warehouse, path, place, year):
         con.close()
         text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
         assert f"£{total / 1e6:,.1f} million" in text
+
+
+def _values(data) -> list:
+    """A plotly array as the figure's JSON holds it: a list, or {"dtype", "bdata"} (base64 of a numpy array)."""
+    if isinstance(data, dict) and "bdata" in data:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data)
+
+
+@pytest.mark.parametrize("prices,column", [("real", "per_capita_real_gbp"), ("cash", "per_capita_gbp")])
+def test_trend_notebook_is_in_real_terms_by_default_and_in_cash_when_asked(built_warehouse, prices, column):
+    env = {"TOTALPLACE_PLACE": "E09000012", "TOTALPLACE_WAREHOUSE": str(built_warehouse["warehouse"])}
+    if prices == "cash":
+        env["TOTALPLACE_PRICES"] = "cash"
+    else:
+        os.environ.pop("TOTALPLACE_PRICES", None)  # the default
+    nb = execute(ROOT / "notebooks" / "03_trend.ipynb", env)
+    [fig] = [
+        o["data"]["application/vnd.plotly.v1+json"]
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if "application/vnd.plotly.v1+json" in o.get("data", {})
+    ]
+    stacked: dict[str, float] = {}
+    for trace in fig["data"]:
+        for x, y in zip(_values(trace["x"]), _values(trace["y"]), strict=True):
+            stacked[x] = stacked.get(x, 0.0) + y
+    con = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True)
+    expected = dict(
+        con.execute(f"SELECT financial_year, {column} FROM marts.place_totals WHERE place_id = 'E09000012'").fetchall()
+    )
+    con.close()
+    assert stacked == pytest.approx(expected)
+    label = "2024-25 prices" if prices == "real" else "cash, each year's prices"
+    assert label in fig["layout"]["title"]["text"] and label in fig["layout"]["yaxis"]["title"]["text"]
