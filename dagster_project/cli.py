@@ -376,6 +376,24 @@ def cmd_places(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    from .compare import get_comparison, render
+    from .count import CountError
+    from .settings import Settings
+    from .warehouse import connect
+
+    warehouse = Settings.from_env().warehouse
+    try:
+        comparison = get_comparison(warehouse, args.places, args.year)
+    except CountError as exc:
+        print(f"totalplace compare: {exc}", file=sys.stderr)
+        return 2
+    with connect(warehouse, read_only=True) as con:
+        names = dict(con.execute("SELECT cofog_code, description FROM marts.dim_cofog").fetchall())
+    sys.stdout.write(render(comparison, args.format, names))
+    return 0
+
+
 def cmd_trace(args) -> int:
     from .count import CountError
     from .settings import Settings
@@ -560,6 +578,13 @@ def main(argv: list[str] | None = None) -> int:
     pl.add_argument("search", nargs="?", help="part of a name or id, e.g. Kent, hull, E09")
     pl.add_argument("--format", default="table", choices=["table", "csv", "json"])
     pl.set_defaults(func=cmd_places)
+    cp = sub.add_parser(
+        "compare", help="places side by side for a year, with their regions and England (per head, cash and real)"
+    )
+    cp.add_argument("places", nargs="+", metavar="PLACE", help="place ids or names, e.g. Hackney Camden")
+    cp.add_argument("--year", required=True, help="financial year: 2016-17, 2016/17 or 16-17")
+    cp.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    cp.set_defaults(func=cmd_compare)
     tr = sub.add_parser(
         "trace", help="every contribution to one figure of the count, largest first, down to the published cell"
     )
