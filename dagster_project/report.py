@@ -62,6 +62,50 @@ def _fig_html(fig: go.Figure, div_id: str) -> str:
     return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"displaylogo": False})
 
 
+def _compare_html(warehouse: Path, place_id: str, year: str, division_names: dict[str, str]) -> str:
+    """The place's per head beside its region's and England's (totalplace compare), by COFOG division."""
+    from .compare import get_comparison
+
+    c = get_comparison(warehouse, [place_id], year)
+    areas = [*c["places"], *c["regions"], c["england"]]
+    colours = ["#1f6f8b", "#c2681d", "#777"]
+    divisions = sorted({k for a in areas for k in a["per_capita_by_cofog_gbp"]})
+    labels = [f"{d} {division_names.get(d, '')}".strip() for d in divisions]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=a["name"],
+                x=[a["per_capita_by_cofog_gbp"].get(d, 0) for d in divisions],
+                y=labels,
+                orientation="h",
+                marker_color=colours[min(i, 2)],
+                hovertemplate=f"{html.escape(a['name'])}: %{{y}} £%{{x:,.0f}} per head<extra></extra>",
+            )
+            for i, a in enumerate(areas)
+        ]
+    ).update_layout(
+        title="£ per head by function: the place, its region and England (cash)",
+        barmode="group",
+        height=560,
+        yaxis=dict(autorange="reversed"),
+        xaxis=dict(tickprefix="£", tickformat=",.0f"),
+        legend=dict(orientation="h", y=-0.12),
+    )
+    rows = "".join(
+        f"<tr><td>{html.escape(a['name'])}</td><td>£{a['per_capita_gbp']:,.0f}</td>"
+        f"<td>£{a['per_capita_real_gbp']:,.0f}</td><td>{a['population']:,.0f}</td></tr>"
+        for a in areas
+    )
+    return (
+        '<h2 id="compare">Compared with the region and England</h2><p>Per head in cash and in '
+        f"{c['prices_of']} prices; the region and England are the sums of their April-2023 districts "
+        f"(<code>totalplace compare {html.escape(place_id)} OTHER --year {year}</code> sets any places side by "
+        'side).</p><table id="compare-table"><tr><th>area</th><th>per head (cash)</th>'
+        f"<th>per head ({c['prices_of']} prices)</th><th>population</th></tr>{rows}</table>"
+        + _fig_html(fig, "chart-compare")
+    )
+
+
 def _trace_html(warehouse: Path, place_id: str, year: str, n: int = 15) -> str:
     """The headline figure's largest parts down to their cells: the same parts `totalplace trace` gives."""
     from .trace import get_trace
@@ -367,6 +411,7 @@ td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
 <div class="kpi">Placed by indicators{kpi_indicator}by population only: {pop_only} ({_signed(difference)})</div>
 </div>
 {figs[0]}<div class="grid">{figs[1]}{figs[2]}</div>{figs[3]}
+{_compare_html(warehouse, headline.place_id, year, {b["cofog"]: b["label"][3:] for b in headline.breakdown})}
 <h2>Method and sources</h2>
 <p>Every figure is identifiable public spending, counted once at the body that spends it. Local government current
 spending comes from each authority's own Revenue Outturn return (authorities serving several districts are
