@@ -394,6 +394,20 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def cmd_map(args) -> int:
+    from .count import CountError
+    from .maps import write_map
+    from .settings import Settings
+
+    try:
+        out, n = write_map(Settings.from_env().warehouse, args.year, Path(args.out), args.cofog, args.by)
+    except CountError as exc:
+        print(f"totalplace map: {exc}", file=sys.stderr)
+        return 2
+    print(f"map written to {out.resolve()}: {n} districts ({out.stat().st_size / 1e6:.1f} MB, opens offline)")
+    return 0
+
+
 def cmd_trace(args) -> int:
     from .count import CountError
     from .settings import Settings
@@ -585,6 +599,17 @@ def main(argv: list[str] | None = None) -> int:
     cp.add_argument("--year", required=True, help="financial year: 2016-17, 2016/17 or 16-17")
     cp.add_argument("--format", default="table", choices=["table", "csv", "json"])
     cp.set_defaults(func=cmd_compare)
+    mp = sub.add_parser("map", help="a map of England's 296 districts for a year: one page that opens offline")
+    mp.add_argument("--year", required=True, help="financial year: 2016-17, 2016/17 or 16-17")
+    mp.add_argument("--cofog", help="one COFOG division (07) or group (07.3); default: the whole count")
+    mp.add_argument(
+        "--by",
+        default="per_head",
+        choices=["per_head", "share_indicator", "share_actual"],
+        help="per head in 2024-25 prices (default), or the share placed by indicators or from actual returns",
+    )
+    mp.add_argument("--out", default="map.html", help="HTML file to write (default: map.html here)")
+    mp.set_defaults(func=cmd_map)
     tr = sub.add_parser(
         "trace", help="every contribution to one figure of the count, largest first, down to the published cell"
     )

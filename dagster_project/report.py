@@ -14,6 +14,7 @@ from plotly.offline import get_plotlyjs
 from . import policy
 from .count import CountError, get_count, population_label
 from .gate_report import build_info
+from .maps import GEO_ASSETS, choropleth, drawn_as, map_data
 from .warehouse import connect
 
 SECTORS = {"CG": "Central government", "LG": "Local government", "PC": "Public corporations"}
@@ -103,6 +104,30 @@ def _compare_html(warehouse: Path, place_id: str, year: str, division_names: dic
         'side).</p><table id="compare-table"><tr><th>area</th><th>per head (cash)</th>'
         f"<th>per head ({c['prices_of']} prices)</th><th>population</th></tr>{rows}</table>"
         + _fig_html(fig, "chart-compare")
+    )
+
+
+def _map_html(warehouse: Path, place_id: str, year: str) -> str:
+    """The place among its region's districts, per head in real terms (totalplace map draws all England)."""
+    data = map_data(warehouse, year)
+    members = drawn_as(warehouse, place_id)
+    regions = sorted({r["region_name"] for r in data["rows"] if r["place_id"] in members})
+    fig = choropleth(data, highlight=members, only_regions=regions)
+    fig.update_layout(height=620, title=dict(text=fig.layout.title.text.split(":")[0] + f": {', '.join(regions)}"))
+    # the colour bar lies under the map, clear of the report's upright toolbar
+    fig.update_traces(colorbar=dict(orientation="h", y=0.02, x=0.5, len=0.6, thickness=14, title=dict(side="top")))
+    names = {r["place_id"]: r["place_name"] for r in data["rows"]}
+    if members == [place_id]:
+        drawn = ""
+    elif len(members) == 1:
+        drawn = f" (drawn as its April-2023 district, {names[members[0]]} {members[0]})"
+    else:
+        drawn = f" (its {len(members)} April-2023 districts)"
+    return (
+        f'<h2 id="map">Among its neighbours</h2><p>Per head in {data["rows"][0]["base_year"]} prices for every '
+        f"April-2023 district of {html.escape(', '.join(regions))}; the place outlined in orange{drawn}. Hover a "
+        f"district for its figures and method mix. All England: <code>totalplace map --year {year}</code>. Outlines: "
+        "a third party's cut of ONS's May-2024 district boundaries, not ONS's file.</p>" + _fig_html(fig, "chart-map")
     )
 
 
@@ -390,7 +415,7 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
     pop_only = f"£{headline.population_only_total_gbp / 1e6:,.1f}m"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Total Place count: {html.escape(headline.place_name)} {year}</title>
-<script>{get_plotlyjs()}</script>
+{GEO_ASSETS}<script>{get_plotlyjs()}</script>
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}}
 .kpis{{display:flex;gap:1.5em;flex-wrap:wrap}} .kpi{{background:#f3f6f8;padding:1em 1.4em;border-radius:8px}}
 .kpi b{{display:block;font-size:1.6em}} .yr{{white-space:nowrap}} .placed{{display:block;font-size:.9em}}
@@ -412,6 +437,7 @@ td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
 </div>
 {figs[0]}<div class="grid">{figs[1]}{figs[2]}</div>{figs[3]}
 {_compare_html(warehouse, headline.place_id, year, {b["cofog"]: b["label"][3:] for b in headline.breakdown})}
+{_map_html(warehouse, headline.place_id, year)}
 <h2>Method and sources</h2>
 <p>Every figure is identifiable public spending, counted once at the body that spends it. Local government current
 spending comes from each authority's own Revenue Outturn return (authorities serving several districts are

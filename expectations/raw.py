@@ -223,6 +223,13 @@ SUITES: dict[str, RawSuite] = {
             default_rows=(270, 320),
         ),  # quarterly from 1955 Q1: 281 quarters to 2025 Q1
         RawSuite(
+            "district_outlines",
+            PROV + ("name", "kind", "geometry"),
+            not_null=("source_id", "source_file", "row_number", "name", "geometry"),
+            key=("name",),
+            default_rows=(296, 296),
+        ),  # the 296 districts of May 2024 (= April 2023), one feature each
+        RawSuite(
             "cofog",
             PROV + ("cofog_code", "description", "level"),
             not_null=("cofog_code", "description"),

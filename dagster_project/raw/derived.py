@@ -50,14 +50,18 @@ def _financial_year(year_ending: object) -> str | None:
     return f"{end - 1}-{str(end)[2:]}"
 
 
-def parse_council_spending(path: Path, source: Source) -> ParseResult:
-    result = ParseResult()
+def _load_json(path: Path):
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        return json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise SourceFormatError(
             f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})", file=path.name, row=exc.lineno
         ) from None
+
+
+def parse_council_spending(path: Path, source: Source) -> ParseResult:
+    result = ParseResult()
+    data = _load_json(path)
     if not isinstance(data, list) or not data or not isinstance(data[0], dict):
         raise SourceFormatError("expected a JSON array of objects (one per authority and year)", file=path.name)
     missing = [k for k in (*ID_KEYS, *SERVICES) if k not in data[0]]
@@ -125,4 +129,49 @@ def parse_council_spending(path: Path, source: Source) -> ParseResult:
     return result
 
 
-TABLES = {"derived_revenue_outturn": parse_council_spending}
+def parse_district_outlines(path: Path, source: Source) -> ParseResult:
+    """The districts' outlines (a third party's cut of ONS's boundaries, NOT ONS's file): one row per
+    GeoJSON feature, row_number its place in the file's feature list (1-based), the district's name as
+    published and its geometry as GeoJSON text. A repeated name is a duplicated row and is quarantined;
+    a feature without a name or without a (Multi)Polygon is quarantined naming the feature."""
+    result = ParseResult()
+    data = _load_json(path)
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "FeatureCollection"
+        or not isinstance(data.get("features"), list)
+    ):
+        raise SourceFormatError("expected a GeoJSON FeatureCollection with a list of features", file=path.name)
+    seen: dict[str, int] = {}
+    for rn, feature in enumerate(data["features"], start=1):
+        props, geometry = feature.get("properties") or {}, feature.get("geometry") or {}
+        name = to_text(props.get("name"))
+        problem = (
+            "feature without a name (properties.name)"
+            if not name
+            else f"geometry {geometry.get('type')!r} is not a Polygon or MultiPolygon"
+            if geometry.get("type") not in ("Polygon", "MultiPolygon")
+            else f"duplicated row: name {name!r} already at feature {seen[name]}"
+            if name in seen
+            else None
+        )
+        if problem:
+            result.reject(source.source_id, path.name, None, rn, "properties.name", name, problem)
+            continue
+        seen[name] = rn
+        result.records.append(
+            {
+                "source_id": source.source_id,
+                "source_file": path.name,
+                "sheet": None,
+                "row_number": rn,
+                "name": name,
+                "kind": to_text(props.get("kind")),
+                "geometry": json.dumps(geometry, separators=(",", ":")),
+            }
+        )
+    result.stat(source.source_id, path.name, None, 0, len(result.records), len(result.rejected))
+    return result
+
+
+TABLES = {"derived_revenue_outturn": parse_council_spending, "district_outlines": parse_district_outlines}

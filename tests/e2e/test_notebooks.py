@@ -72,6 +72,15 @@ def test_notebook_runs_and_draws(built_warehouse, path, place, year):
         con.close()
         text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
         assert f"£{total / 1e6:,.1f} million" in text
+    if path.name == "06_map.ipynb":
+        from dagster_project.maps import drawn_as
+
+        [fig] = [c["application/vnd.plotly.v1+json"] for c in charts]
+        [trace] = fig["data"]
+        assert trace["type"] == "choropleth" and len(set(_values(trace["locations"]))) == 296
+        # the place is outlined: its April-2023 district (or a pilot's districts), and only those
+        widths = dict(zip(_values(trace["locations"]), _values(trace["marker"]["line"]["width"]), strict=True))
+        assert sorted(k for k, w in widths.items() if w > 1) == drawn_as(built_warehouse["warehouse"], place)
 
 
 def _values(data) -> list:

@@ -69,8 +69,10 @@ def test_report_renders_offline_with_its_charts(built_warehouse, tmp_path):
     # compared with the region and England (issue 25), and the headline traced to its cells (issue 26)
     assert "Compared with the region and England" in page and 'id="compare-table"' in page
     assert ">London</td>" in page and ">England</td>" in page and 'id="trace-parts"' in page
-    for chart in ("chart-cofog", "chart-sector", "chart-trend", "chart-sankey", "chart-compare"):
+    for chart in ("chart-cofog", "chart-sector", "chart-trend", "chart-sankey", "chart-compare", "chart-map"):
         assert f'id="{chart}"' in dom
+    # the map locates Hackney among London's 33 districts, drawn offline
+    assert "Among its neighbours" in page and dom.count('class="choroplethlocation"') == 33
     assert dom.count('class="main-svg"') >= 4  # plotly drew an SVG for every chart
     assert 'class="sankey"' in dom and 'class="trace bars"' in dom
     png = tmp_path / "report.png"
