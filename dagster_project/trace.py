@@ -229,7 +229,10 @@ def _parts(con, row: dict, year: str, regions: dict[str, str]) -> list[Part]:
     if method == "imputed_not_submitted":
         return [_base(row, ["not_submitted_rule", "lg_from_returns_rule"], row["amount_gbp"])]
     if row["source_id"].startswith("cra_"):
-        rules = ["indicator_rule" if method == "apportioned_indicator" else "population_last_resort_rule"]
+        rules = {
+            "apportioned_indicator": ["indicator_rule"],
+            "apportioned_funder_allocation": ["funder_allocation_rule", "indicator_rule"],
+        }.get(method, ["population_last_resort_rule"])
         rules += ["lg_fill_rule"] if row["fill_rule"] else ["lg_capital_rule"] if row["sector"] == "LG" else []
         rules += [] if row["cofog_group_basis"] == "published" else ["group_split_rule"]
         district, region = _key(con, row, year)

@@ -38,6 +38,18 @@ class RawSuite:
 
 
 PROV = ("source_id", "source_file", "sheet", "row_number")
+NHS_WEIGHTS = (  # a GP practice's list and the allocation formula's need-weighted populations
+    "patients",
+    "list_size",
+    "general_acute_wp",
+    "community_wp",
+    "mental_health_wp",
+    "maternity_wp",
+    "health_inequalities_wp",
+    "prescribing_wp",
+    "final_wp",
+    "final_pmc_wp",
+)
 RS_ROWS = {
     f"rs_{y}": (380, 520)
     for y in (
@@ -222,6 +234,35 @@ SUITES: dict[str, RawSuite] = {
             non_negative=("deflator",),
             default_rows=(270, 320),
         ),  # quarterly from 1955 Q1: 281 quarters to 2025 Q1
+        RawSuite(
+            "nhs_icb_allocations",
+            PROV
+            + (
+                "column_letter",
+                "financial_year",
+                "allocation",
+                "area_kind",
+                "nhs_region_code",
+                "icb_code",
+                "area_name",
+                "measure",
+                "value_gbp_thousand",
+            ),
+            not_null=("source_id", "source_file", "sheet", "row_number", "financial_year", "allocation", "area_kind"),
+            key=("financial_year", "allocation", "area_kind", "icb_code", "nhs_region_code"),
+            regex={"icb_code": r"^Q[A-Z0-9]{2}$", "financial_year": r"^20\d\d-\d\d$"},
+            non_negative=("value_gbp_thousand",),
+            default_rows=(90, 110),
+        ),  # the largest sheet, Other Primary Care: (42 ICBs + 7 regions held centrally) x two years + England's two
+        # (ICB core and PMC sheets: 42 ICBs + England each; the gate counts a workbook's largest sheet)
+        RawSuite(
+            "nhs_practice_weighted_population",
+            PROV + ("practice_code", "lad21_code", "icb_code", "nhs_region_code", "financial_year") + NHS_WEIGHTS,
+            not_null=("source_id", "row_number", "practice_code", "lad21_code", "icb_code", "final_wp", "final_pmc_wp"),
+            key=("financial_year", "practice_code"),
+            non_negative=NHS_WEIGHTS,
+            default_rows=(6000, 7500),
+        ),  # about 6,550 practices a year
         RawSuite(
             "district_outlines",
             PROV + ("name", "kind", "geometry"),

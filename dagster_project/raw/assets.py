@@ -16,7 +16,7 @@ from ..partitions import YEARLY_RAW_TABLES, partition_years, year_partitioning
 from ..pull import landed_path, pull, sha256_of
 from ..resources import TotalplaceConfig
 from ..warehouse import write_raw_table
-from . import cofog, cra, derived, indicators, la_returns, ons, public_bodies
+from . import cofog, cra, derived, indicators, la_returns, nhs, ons, public_bodies
 from .tabular import ParseResult, SourceFormatError
 
 PARSERS: dict[str, Callable[[Path, Source], ParseResult]] = {
@@ -24,6 +24,7 @@ PARSERS: dict[str, Callable[[Path, Source], ParseResult]] = {
     **derived.TABLES,
     **indicators.TABLES,
     **la_returns.TABLES,
+    **nhs.TABLES,
     **ons.TABLES,
     **cofog.TABLES,
     **public_bodies.TABLES,

@@ -35,7 +35,7 @@ def test_every_method_a_model_writes_is_in_the_methods_seed():
 def test_share_actual_and_share_indicator_read_their_methods_from_the_seed():
     p = policy.load()
     assert p.methods_with_basis("actual") == ("actual", "actual_return")
-    assert p.methods_with_basis("indicator") == ("apportioned_indicator",)
+    assert p.methods_with_basis("indicator") == ("apportioned_indicator", "apportioned_funder_allocation")
     text = (DBT / "models" / "marts" / "place_totals.sql").read_text()
     assert "ref('methods')" in text and "'actual_return'" not in text
 

@@ -31,10 +31,15 @@ with cra as (
 
 policy as (
     select
-        cofog_code,
-        coalesce(department, '') as department,
-        indicator_id
-    from {{ ref('apportionment_indicators') }}
+        apportionment.cofog_code,
+        coalesce(apportionment.department, '') as department,
+        apportionment.indicator_id,
+        apportionment.first_year,
+        apportionment.last_year,
+        indicator_methods.method
+    from {{ ref('apportionment_indicators') }} as apportionment
+    inner join {{ ref('indicators') }} as indicator_methods
+        on apportionment.indicator_id = indicator_methods.indicator_id
 ),
 
 indicators as (
@@ -71,11 +76,13 @@ streams as (
     from regional
 ),
 
--- the most specific policy row: group before division before '*', a named department before none
+-- the most specific policy row: group before division before '*', a named department before none,
+-- a row limited to years (in its years) before a row for every year
 matched as (
     select
         streams.*,
-        policy.indicator_id
+        policy.indicator_id,
+        policy.method
     from streams
     inner join policy
         on (
@@ -83,13 +90,15 @@ matched as (
             or policy.cofog_code = '*'
         )
         and (policy.department = '' or streams.department = policy.department)
+        and (policy.first_year is null or streams.financial_year between policy.first_year and policy.last_year)
     qualify row_number() over (
         partition by streams.stream_id
         order by case
             when policy.cofog_code = streams.cofog_group then 3
             when policy.cofog_code = streams.cofog_division then 2 else 1
         end desc,
-        policy.department <> '' desc
+        policy.department <> '' desc,
+        policy.first_year is not null desc
     ) = 1
 ),
 
@@ -104,10 +113,7 @@ final as (
         matched.organisation,
         matched.region_code,
         matched.source_id,
-        case
-            when matched.indicator_id = 'population' then 'apportioned_population'
-            else 'apportioned_indicator'
-        end as method,
+        matched.method,
         matched.indicator_id,
         matched.cofog_group_basis,
         matched.fill_rule,

@@ -3,13 +3,20 @@
 -- indicator is its reference-year rate per head (of the district's 2019 district: the same district
 -- unless it merged in April 2019) times the district's population of the year, flagged is_scaled.
 -- A district missing from an indicator's file has no value here and fails the gate
--- assert_every_district_has_its_indicators. [rule: indicator_rule]
+-- assert_every_district_has_its_indicators. A funder's own allocation (method
+-- apportioned_funder_allocation: NHS England's, int_nhs_allocations_shared) is the year's own figure,
+-- present only in the years it was published. [rule: indicator_rule] [rule: funder_allocation_rule]
 with population as (
     select * from {{ ref('int_district_population_shared') }}
 ),
 
 indicators as (
     select indicator_id from {{ ref('indicators') }}
+    where method <> 'apportioned_funder_allocation'
+),
+
+funder_allocations as (
+    select * from {{ ref('int_nhs_allocations_shared') }}
 ),
 
 successors as (
@@ -49,12 +56,31 @@ scaled as (
         on successors.lad_code_2019 = rates.lad_code_2019 and indicators.indicator_id = rates.indicator_id
 ),
 
+funder_keys as (
+    select
+        lad_code,
+        region_code,
+        financial_year,
+        indicator_id,
+        indicator_value,
+        financial_year as reference_year,
+        false as is_scaled,
+        lad_code as reference_lad_code
+    from funder_allocations
+),
+
+unioned as (
+    select * from scaled
+    union all by name
+    select * from funder_keys
+),
+
 final as (
     select
         *,
         indicator_value
         / sum(indicator_value) over (partition by region_code, financial_year, indicator_id) as region_share
-    from scaled
+    from unioned
 )
 
 select * from final

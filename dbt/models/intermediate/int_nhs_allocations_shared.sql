@@ -1,0 +1,115 @@
+-- Health's funder key per 2018 district and allocation year: NHS England's allocation to each ICB
+-- shared over the ICB's GP practices by the allocation formula's need-weighted populations (Final WP
+-- for ICB core and other primary care, Final PMC WP for primary medical care), summed to the district
+-- where each surgery is. A year with no ICB allocation file (2022-23) uses the practices' Final WP
+-- alone (key_basis says which). A practice's district is a 2021 code: a 2021 district that merged
+-- 2018 districts (Buckinghamshire, the Northamptonshires, Dorset, BCP, East and West Suffolk, Somerset
+-- West and Taunton) is shared among them by their population of the year. [rule: funder_allocation_rule]
+with practices as (
+    select * from {{ ref('stg_nhs__practice_weighted_populations') }}
+),
+
+allocations as (
+    select * from {{ ref('stg_nhs__icb_allocations') }}
+),
+
+succeeded as (
+    select
+        lad_code,
+        code
+    from {{ ref('int_districts_succeeded') }}
+),
+
+population as (
+    select
+        lad_code,
+        region_code,
+        financial_year,
+        population
+    from {{ ref('int_district_population_shared') }}
+),
+
+icb_weights as (
+    select
+        financial_year,
+        icb_code,
+        sum(final_wp) as icb_final_wp,
+        sum(final_pmc_wp) as icb_final_pmc_wp
+    from practices
+    group by all
+),
+
+-- each practice's part of its ICB's allocations (pounds), or its weight where the year has none
+practice_keys as (
+    select
+        practices.financial_year,
+        practices.practice_code,
+        practices.lad21_code,
+        practices.icb_code,
+        coalesce(
+            sum(
+                allocations.allocation_gbp
+                * case
+                    when allocations.allocation = 'primary_medical_care'
+                        then practices.final_pmc_wp / icb_weights.icb_final_pmc_wp
+                    else practices.final_wp / icb_weights.icb_final_wp
+                end
+            ),
+            any_value(practices.final_wp)
+        ) as key_value,
+        case
+            when count(allocations.allocation) > 0 then 'icb_allocations_by_weighted_population'
+            else 'weighted_population_only'
+        end as key_basis
+    from practices
+    inner join icb_weights
+        on practices.financial_year = icb_weights.financial_year and practices.icb_code = icb_weights.icb_code
+    left join allocations
+        on practices.financial_year = allocations.financial_year and practices.icb_code = allocations.icb_code
+    group by all
+),
+
+lad21_keys as (
+    select
+        financial_year,
+        lad21_code,
+        any_value(key_basis) as key_basis,
+        sum(key_value) as key_value,
+        count(*) as practices
+    from practice_keys
+    group by all
+),
+
+-- a 2021 district to the 2018 districts it is made of, by their population of the year
+shared as (
+    select
+        population.lad_code,
+        population.region_code,
+        lad21_keys.financial_year,
+        lad21_keys.lad21_code,
+        lad21_keys.key_basis,
+        lad21_keys.practices,
+        lad21_keys.key_value * population.population
+        / sum(population.population) over (partition by lad21_keys.financial_year, lad21_keys.lad21_code)
+            as key_value
+    from lad21_keys
+    inner join succeeded on lad21_keys.lad21_code = succeeded.code
+    inner join population
+        on succeeded.lad_code = population.lad_code and lad21_keys.financial_year = population.financial_year
+),
+
+final as (
+    select
+        lad_code,
+        region_code,
+        financial_year,
+        'nhs_funder_allocation' as indicator_id,
+        any_value(key_basis) as key_basis,
+        string_agg(distinct lad21_code, ', ' order by lad21_code) as lad21_codes,
+        sum(practices) as practices,
+        sum(key_value) as indicator_value
+    from shared
+    group by all
+)
+
+select * from final
