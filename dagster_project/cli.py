@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import map_measures
+
 
 def _rss_mib() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -605,8 +607,9 @@ def main(argv: list[str] | None = None) -> int:
     mp.add_argument(
         "--by",
         default="per_head",
-        choices=["per_head", "share_indicator", "share_actual"],
-        help="per head in 2024-25 prices (default), or the share placed by indicators or from actual returns",
+        choices=list(map_measures.MEASURES),
+        help="per head in 2024-25 prices (default), the share placed by indicators or from actual returns, or the "
+        "error band (± share of the total, from each method's measured error)",
     )
     mp.add_argument("--out", default="map.html", help="HTML file to write (default: map.html here)")
     mp.set_defaults(func=cmd_map)

@@ -83,6 +83,14 @@ class Count:
     real_terms_factor: float | None = None
     base_year: str | None = None
     real: bool = False  # the table and csv show real terms (the cash figure beside them)
+    # the error band (place_totals.total_low_gbp / total_high_gbp, rule error_band_rule)
+    total_low_gbp: float | None = None
+    total_high_gbp: float | None = None
+    population_origin: str | None = None  # third_party_derived: mid-2024 from a third party's export
+
+    @property
+    def band_gbp(self) -> float | None:
+        return None if self.total_high_gbp is None else self.total_high_gbp - self.total_gbp
 
     @property
     def total_real_gbp(self) -> float | None:
@@ -104,10 +112,15 @@ class Count:
             "share_indicator": self.share_indicator,
             "population_only_total_gbp": self.population_only_total_gbp,
             "population_mid_year": self.population_mid_year,
+            "population_origin": self.population_origin,
             "total_real_gbp": self.total_real_gbp,
             "per_capita_real_gbp": self.per_capita_real_gbp,
             "real_terms_factor": self.real_terms_factor,
             "prices_of": self.base_year,
+            "total_low_gbp": self.total_low_gbp,
+            "total_high_gbp": self.total_high_gbp,
+            "per_capita_low_gbp": None if self.total_low_gbp is None else self.total_low_gbp / self.population,
+            "per_capita_high_gbp": None if self.total_high_gbp is None else self.total_high_gbp / self.population,
             "placed": self.placed,
             "by": self.by,
             "breakdown": self.breakdown,
@@ -159,7 +172,8 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog", real: b
         place = found.place_id
         row = con.execute(
             "SELECT place_name, population, total_gbp, per_capita_gbp, share_actual, share_indicator, "
-            "population_only_total_gbp, population_mid_year FROM marts.place_totals "
+            "population_only_total_gbp, population_mid_year, total_low_gbp, total_high_gbp, population_origin "
+            "FROM marts.place_totals "
             "WHERE place_id = ? AND financial_year = ?",
             [place, year],
         ).fetchone()
@@ -171,6 +185,19 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog", real: b
             [place, year],
         ).fetchall()
         placed = how_placed(con, place, year, row[2])
+        errors = (
+            {
+                k: (rate, stream, comparator, measured)
+                for k, rate, stream, comparator, measured in con.execute(
+                    f"SELECT {expr} AS key, sum(error_gbp) / nullif(sum(abs(amount_gbp)), 0), "
+                    "any_value(measured_stream), any_value(measured_comparator), any_value(measured_financial_year) "
+                    "FROM marts.place_error_bands WHERE place_id = ? AND financial_year = ? GROUP BY 1",
+                    [place, year],
+                ).fetchall()
+            }
+            if by == "method"
+            else {}
+        )
         factor, base = con.execute(
             "SELECT real_terms_factor, base_year FROM marts.dim_financial_year WHERE financial_year = ?", [year]
         ).fetchone() or (None, None)
@@ -209,6 +236,15 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog", real: b
             "per_capita_gbp": a / row[1],
             "share": a / total,
             "population_only_gbp": po,
+            **(
+                {
+                    "error_rate": errors[k][0],
+                    "error_gbp": None if errors[k][0] is None else abs(a) * errors[k][0],
+                    "error_measured_as": error_measured_as(*errors[k][1:]),
+                }
+                if k in errors
+                else {}
+            ),
         }
         for k, a, po in parts
     ]
@@ -229,7 +265,27 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog", real: b
         factor,
         base,
         real,
+        row[8],
+        row[9],
+        row[10],
     )
+
+
+STREAM_WORDS = {"07 health": "health", "LG current (councils own returns)": "local government current spending"}
+COMPARATOR_WORDS = {
+    "nhs_funder_allocation": "NHS England's allocations",
+    "resident_population": "the district's residents (its patients counted where their surgery is)",
+    "actual": "the councils' own returns",
+}
+
+
+def error_measured_as(stream: str | None, comparator: str | None, year: str | None) -> str:
+    """What a method's measured error was measured against, in words: 'health (07) against NHS England's
+    allocations, 2024-25'; a body's own figure: 'its own figure: no placement error'."""
+    if comparator is None:
+        return "its own figure: no placement error"
+    stream_words = STREAM_WORDS.get(stream, stream)
+    return f"{stream_words} against {COMPARATOR_WORDS.get(comparator, comparator)}, {year}"
 
 
 DERIVED_NOTE = " (a third party's derived file, not the publisher's)"
@@ -245,6 +301,14 @@ def how_placed(con, place_id: str, year: str, total: float) -> list[dict]:
         "HAVING abs(sum(amount_gbp)) >= 0.5 ORDER BY 3 DESC",
         [place_id, year],
     ).fetchall()
+    # each method's measured error (marts.place_error_bands: its money x its measured 90th-percentile error)
+    errors = dict(
+        con.execute(
+            "SELECT method, sum(error_gbp) / nullif(sum(abs(amount_gbp)), 0) FROM marts.place_error_bands "
+            "WHERE place_id = ? AND financial_year = ? GROUP BY 1",
+            [place_id, year],
+        ).fetchall()
+    )
     return [
         {
             "method": method,
@@ -252,6 +316,7 @@ def how_placed(con, place_id: str, year: str, total: float) -> list[dict]:
             "label": headlines.get(method, method) + (DERIVED_NOTE if derived else ""),
             "amount_gbp": amount,
             "share": amount / total,
+            "error_rate": errors.get(method),
         }
         for method, derived, amount in rows
     ]
@@ -260,10 +325,22 @@ def how_placed(con, place_id: str, year: str, total: float) -> list[dict]:
 def placed_lines(count: Count, indent: str = "    ", factor: float = 1.0) -> list[str]:
     """The headline's 'how the money was placed' block: one line per way, its share and £ million."""
     width = max([40] + [len(p["label"]) for p in count.placed or []])
+    amounts = [f"£{factor * p['amount_gbp'] / 1e6:,.1f} million" for p in count.placed or []]
+    room = max([0] + [len(a) for a in amounts])
     return [
-        f"{indent}{p['label']:<{width}} {p['share']:>7.1%}  £{factor * p['amount_gbp'] / 1e6:,.1f} million"
-        for p in count.placed or []
+        (
+            f"{indent}{p['label']:<{width}} {p['share']:>7.1%}  {a:<{room}}"
+            + ("" if not p.get("error_rate") else f"  ±{p['error_rate']:.0%} measured error")
+        ).rstrip()
+        for p, a in zip(count.placed or [], amounts, strict=True)
     ]
+
+
+def band_text(low: float | None, high: float | None, scale: float, digits: int, unit: str = "") -> str:
+    """', likely £4,192.3–£4,820.6 million' (empty when there is no band)."""
+    if low is None or high is None:
+        return ""
+    return f", likely £{low / scale:,.{digits}f}–£{high / scale:,.{digits}f}{unit}"
 
 
 def outside_life(con, place: Place, year: str) -> str:
@@ -295,6 +372,13 @@ def population_label(count: Count) -> str:
     return f"population (mid-{mid})" if mid == year else f"population (mid-{mid}, held)"
 
 
+def population_note(count: Count) -> str:
+    """Beside the population: whose file it is, when it is a third party's export (mid-2024)."""
+    if count.population_origin == "third_party_derived":
+        return "a third party's export of ONS's sheet, not ONS's workbook"
+    return ""
+
+
 def _money(x: float, digits: int = 0) -> str:
     text = f"{x:,.{digits}f}"
     return text[1:] if text.startswith("-") and float(text.replace(",", "")) == 0 else text  # never "-0"
@@ -302,19 +386,36 @@ def _money(x: float, digits: int = 0) -> str:
 
 def _headline_money(count: Count) -> list[str]:
     """Total, population and per head: in real terms with the cash beside them, or cash saying so."""
+    pop_note = f" ({population_note(count)})" if population_note(count) else ""
+    k = count.real_terms_factor if count.real else 1.0
+    low, high = (None, None) if count.total_low_gbp is None else (k * count.total_low_gbp, k * count.total_high_gbp)
+    total_band = band_text(low, high, 1e6, 1, " million")
+    head_band = band_text(
+        None if low is None else low / count.population, None if high is None else high / count.population, 1, 0
+    )
+    band_line = (
+        []
+        if low is None
+        else [
+            f"  {'':36}(the band: each method's measured error, ±{count.band_gbp / count.total_gbp:.1%}; "
+            "--by method shows each)"
+        ]
+    )
     if count.real:
         return [
             f"  total identifiable public spending  £{count.total_real_gbp / 1e6:,.1f} million in {count.base_year} "
-            f"prices (cash: £{count.total_gbp / 1e6:,.1f} million)",
-            f"  {population_label(count):36}{count.population:,}",
-            f"  per head                            £{count.per_capita_real_gbp:,.0f} in {count.base_year} prices "
-            f"(cash: £{count.per_capita_gbp:,.0f})",
+            f"prices{total_band} (cash: £{count.total_gbp / 1e6:,.1f} million)",
+            *band_line,
+            f"  {population_label(count):36}{count.population:,}{pop_note}",
+            f"  per head                            £{count.per_capita_real_gbp:,.0f} in {count.base_year} prices"
+            f"{head_band} (cash: £{count.per_capita_gbp:,.0f})",
         ]
     return [
-        f"  total identifiable public spending  £{count.total_gbp / 1e6:,.1f} million (cash, "
+        f"  total identifiable public spending  £{count.total_gbp / 1e6:,.1f} million{total_band} (cash, "
         f"{count.financial_year} prices; --real for real terms)",
-        f"  {population_label(count):36}{count.population:,}",
-        f"  per head                            £{count.per_capita_gbp:,.0f}",
+        *band_line,
+        f"  {population_label(count):36}{count.population:,}{pop_note}",
+        f"  per head                            £{count.per_capita_gbp:,.0f}{head_band}",
     ]
 
 
@@ -337,6 +438,7 @@ def render(count: Count, fmt: str) -> str:
                 "share",
                 "population_only_gbp",
                 *(["amount_real_gbp", "per_capita_real_gbp", "prices_of"] if count.real else []),
+                *(["error_rate", "error_gbp", "error_measured_as"] if count.by == "method" else []),
             ]
         )
         for b in count.breakdown:
@@ -360,6 +462,15 @@ def render(count: Count, fmt: str) -> str:
                         if count.real
                         else []
                     ),
+                    *(
+                        [
+                            "" if b.get("error_rate") is None else f"{b['error_rate']:.6f}",
+                            "" if b.get("error_gbp") is None else f"{b['error_gbp']:.2f}",
+                            b.get("error_measured_as", ""),
+                        ]
+                        if count.by == "method"
+                        else []
+                    ),
                 ]
             )
         return buf.getvalue()
@@ -379,12 +490,27 @@ def render(count: Count, fmt: str) -> str:
         "",
         f"  {BREAKDOWNS[count.by][1]:<{width}} {unit:>12} {'£ per head':>11} {'share':>7} {'by population only':>19}",
     ]
+    with_errors = count.by == "method"
+    if with_errors:
+        lines[-1] += f" {'measured error':>15}"
     for b in count.breakdown:
-        lines.append(
+        line = (
             f"  {b['label']:<{width}} {_money(k * b['amount_gbp'] / 1e6, 1):>{len(unit)}} "
             f"{_money(k * b['per_capita_gbp']):>11} {b['share']:>7.1%} "
             f"{_money(k * b['population_only_gbp'] / 1e6, 1):>19}"
         )
+        if with_errors:
+            rate = b.get("error_rate")
+            line += f" {'—' if rate is None else f'±{rate:.1%}':>15}"
+        lines.append(line)
+    if with_errors:
+        lines += [
+            "",
+            "  measured error: the 90th-percentile error of a district's share under the method, measured against",
+            "  a better figure (marts.method_accuracy; seed error_bands says which stands for which):",
+            *sorted({f"    {b['label']}: {b['error_measured_as']}" for b in count.breakdown if "error_gbp" in b}),
+            "  indicators without a better figure of their own take health's estimate's error (an assumption).",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -9,7 +9,8 @@ figure draws only its own GeoJSON; the page defines that asset itself, empty, be
 projection expects (exterior rings clockwise), or a district would be drawn as the whole globe minus it.
 
 Measures (``--by``): per head in real terms (2024-25 prices; default), the share placed by indicators,
-the share from actual local returns. Any of them for one COFOG division with ``--cofog``.
+the share from actual local returns, or the error band as a share of the total (each method's money times
+its measured error, in quadrature: rule error_band_rule). Any of them for one COFOG division with ``--cofog``.
 """
 
 from __future__ import annotations
@@ -23,13 +24,8 @@ from plotly.offline import get_plotlyjs
 
 from .count import CountError, require_warehouse
 from .lookup import LookupFailed, normalise_year
+from .map_measures import MEASURES
 from .warehouse import connect
-
-MEASURES = {
-    "per_head": "£ per head ({prices} prices)",
-    "share_indicator": "share placed by place-level indicators",
-    "share_actual": "share from actual local returns",
-}
 
 # plotly.js's world base map, defined empty so that the page never fetches it (see the module docstring)
 _EMPTY = {"type": "GeometryCollection", "geometries": []}
@@ -64,7 +60,17 @@ def rewound(geometry: dict) -> dict:
 def _values_sql(cofog: str | None) -> tuple[str, list]:
     where = " AND s.cofog_division = ?" if cofog and len(cofog) == 2 else " AND s.cofog_group = ?" if cofog else ""
     sql = f"""
+        WITH errors AS (
+            -- each method's money (of the division or group asked for) times its measured error: the band's terms
+            SELECT s.place_id, abs(sum(s.amount_gbp)) * any_value(e.error_rate) AS error_gbp
+            FROM marts.fct_place_spend s
+            JOIN marts.place_error_bands e ON e.place_id = s.place_id AND e.financial_year = s.financial_year
+                 AND e.method = s.method AND e.indicator_id IS NOT DISTINCT FROM s.indicator_id
+            WHERE s.financial_year = $year {where.replace("?", "$cofog")}
+            GROUP BY s.place_id, s.method, s.indicator_id),
+        bands AS (SELECT place_id, sqrt(sum(error_gbp * error_gbp)) AS band_gbp FROM errors GROUP BY 1)
         SELECT o.place_id, o.place_name, o.region_name, o.member_names, o.geometry, t.population,
+               any_value(b.band_gbp) AS band_gbp,
                sum(s.amount_gbp) AS gbp,
                sum(s.amount_gbp) FILTER (WHERE m.basis = 'indicator') AS indicator_gbp,
                sum(s.amount_gbp) FILTER (WHERE m.basis = 'actual') AS actual_gbp,
@@ -72,12 +78,15 @@ def _values_sql(cofog: str | None) -> tuple[str, list]:
                sum(s.amount_gbp) FILTER (WHERE m.basis = 'imputed') AS imputed_gbp,
                any_value(d.real_terms_factor) AS factor, any_value(d.base_year) AS base_year
         FROM marts.dim_district_outline o
-        JOIN marts.place_totals t ON t.place_id = o.place_id AND t.financial_year = ?
-        JOIN marts.fct_place_spend s ON s.place_id = o.place_id AND s.financial_year = t.financial_year {where}
+        JOIN marts.place_totals t ON t.place_id = o.place_id AND t.financial_year = $year
+        JOIN marts.fct_place_spend s ON s.place_id = o.place_id AND s.financial_year = t.financial_year
+             {where.replace("?", "$cofog")}
         JOIN seeds.methods m ON m.method = s.method
         JOIN marts.dim_financial_year d ON d.financial_year = t.financial_year
-        GROUP BY ALL ORDER BY o.place_id"""
-    return sql, [cofog] if cofog else []
+        LEFT JOIN bands b ON b.place_id = o.place_id
+        GROUP BY o.place_id, o.place_name, o.region_name, o.member_names, o.geometry, t.population
+        ORDER BY o.place_id"""
+    return sql, {"cofog": cofog} if cofog else {}
 
 
 def map_data(warehouse: Path, year: str, cofog: str | None = None) -> dict:
@@ -99,7 +108,7 @@ def map_data(warehouse: Path, year: str, cofog: str | None = None) -> dict:
             else None
         )
         sql, params = _values_sql(cofog)
-        cur = con.execute(sql, [year, *params])
+        cur = con.execute(sql, {"year": year, **params})
         names = [d[0] for d in cur.description]
         rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         n_districts = con.execute("SELECT count(*) FROM marts.dim_place WHERE is_2023_district").fetchone()[0]
@@ -119,7 +128,8 @@ def _hover(r: dict, prices: str) -> str:
         f"£{gbp * r['factor'] / r['population']:,.0f} per head ({prices} prices), "
         f"£{gbp / r['population']:,.0f} cash<br>"
         f"placed: actual returns {share(r['actual_gbp'])}, indicators {share(r['indicator_gbp'])}, "
-        f"head count {share(r['population_gbp'])}, imputed {share(r['imputed_gbp'])}{inside}"
+        f"head count {share(r['population_gbp'])}, imputed {share(r['imputed_gbp'])}<br>"
+        f"error band ±{share(r['band_gbp'])} (each method's measured error){inside}"
     )
 
 
@@ -134,7 +144,7 @@ def _colour_range(values: list) -> tuple[float, float]:
 
 
 def _range_note(values: list, zmin: float, zmax: float, by: str) -> str:
-    fmt = (lambda v: f"£{v:,.0f}") if by == "per_head" else (lambda v: f"{v:.0%}")
+    fmt = (lambda v: f"£{v:,.0f}") if by == "per_head" else (lambda v: f"±{v:.1%}") if by == "band" else "{:.0%}".format
     outside = sum(1 for v in values if v is not None and not zmin <= v <= zmax)
     beyond = f"; {outside} districts beyond them take the end colour (hover for each figure)" if outside else ""
     which = "1st to 99th percentile" if len(values) >= 100 else "all but the lowest and the highest"
@@ -178,7 +188,7 @@ def choropleth(
         gbp = r["gbp"] or 0.0
         if by == "per_head":
             return gbp * r["factor"] / r["population"]
-        part = r["indicator_gbp"] if by == "share_indicator" else r["actual_gbp"]
+        part = {"share_indicator": r["indicator_gbp"], "share_actual": r["actual_gbp"], "band": r["band_gbp"]}[by]
         return (part or 0.0) / gbp if gbp else None
 
     values = [value(r) for r in rows]
@@ -196,9 +206,11 @@ def choropleth(
             marker_line_width=[2.5 if r["place_id"] in highlight else 0.3 for r in rows],
             marker_line_color=["#c2681d" if r["place_id"] in highlight else "#ffffff" for r in rows],
             colorbar=dict(
-                title=dict(text=what.split(" (")[0] if by == "per_head" else "share"),
+                title=dict(
+                    text=what.split(" (")[0] if by == "per_head" else "± of the total" if by == "band" else "share"
+                ),
                 len=0.8,
-                tickformat=",.0f" if by == "per_head" else ".0%",
+                tickformat=",.0f" if by == "per_head" else ".1%" if by == "band" else ".0%",
             ),
             text=[_hover(r, prices) for r in rows],
             hovertemplate="%{text}<extra></extra>",
@@ -236,7 +248,8 @@ def write_map(
 <style>body{{font-family:system-ui,sans-serif;max-width:1200px;margin:1em auto;padding:0 1em;color:#222}}
 .note{{color:#555;font-size:.9em}}</style></head><body>
 <h1>Identifiable public spending per district, {html.escape(data["year"])}</h1>
-<p class="note">Hover a district for its per head in real terms and in cash, and how its money was placed. A
+<p class="note">Hover a district for its per head in real terms and in cash, how its money was placed and its
+error band (each method's money times the error measured for that method, rule <code>error_band_rule</code>). A
 district merged after 2018 is drawn as its April-2023 district, the sum of its 2018 predecessors. Outlines: a third
 party's cut (a-b-street/ltn) of ONS's Local Authority Districts (May 2024) Boundaries UK BUC, NOT ONS's file;
 contains OS data © Crown copyright and database right. Opens offline: nothing on this page is fetched.</p>

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from . import policy
-from .count import CountError, get_count, population_label
+from .count import CountError, error_measured_as, get_count, population_label, population_note
 from .gate_report import build_info
 from .maps import GEO_ASSETS, choropleth, drawn_as, map_data
 from .warehouse import connect
@@ -232,8 +232,12 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
             [place, year],
         )
         by_method = q(
-            "SELECT method, indicator_id, sum(amount_gbp), sum(population_only_gbp) FROM marts.fct_place_spend "
-            "WHERE place_id=? AND financial_year=? GROUP BY 1, 2 ORDER BY 3 DESC",
+            "SELECT s.method, s.indicator_id, sum(s.amount_gbp), sum(s.population_only_gbp), any_value(e.error_rate), "
+            "any_value(e.measured_stream), any_value(e.measured_comparator), any_value(e.measured_financial_year) "
+            "FROM marts.fct_place_spend s LEFT JOIN marts.place_error_bands e ON s.place_id = e.place_id "
+            "AND s.financial_year = e.financial_year AND s.method = e.method "
+            "AND s.indicator_id IS NOT DISTINCT FROM e.indicator_id "
+            "WHERE s.place_id=? AND s.financial_year=? GROUP BY 1, 2 ORDER BY 3 DESC",
             [place, year],
         )
         indicator_names = dict(q("SELECT indicator_id, label FROM seeds.indicators"))
@@ -385,7 +389,10 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
         )
     )
     placed_html = "".join(
-        f'<span class="placed"><b>{p["share"]:.1%}</b> {html.escape(p["label"])}</span>' for p in headline.placed or []
+        f'<span class="placed"><b>{p["share"]:.1%}</b> {html.escape(p["label"])}'
+        + (f" <i>±{p['error_rate']:.0%}</i>" if p.get("error_rate") else "")
+        + "</span>"
+        for p in headline.placed or []
     )
     rank_text = f"{rank[0][0]} of {rank[0][1]} districts by spending per head" if rank else ""
 
@@ -395,8 +402,22 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
 
     rows = "".join(
         f"<tr><td>{html.escape(how(m, ind))}</td><td>£{a / 1e6:,.1f}m</td><td>{a / headline.total_gbp:.1%}</td>"
-        f"<td>£{po / 1e6:,.1f}m</td></tr>"
-        for m, ind, a, po in by_method
+        f"<td>£{po / 1e6:,.1f}m</td><td>{'' if e is None else f'±{e:.1%}'}</td>"
+        f"<td>{html.escape(error_measured_as(st, co, my))}</td></tr>"
+        for m, ind, a, po, e, st, co, my in by_method
+    )
+    band = (
+        ""
+        if headline.total_low_gbp is None
+        else f'<span id="kpi-band">likely £{headline.total_low_gbp / 1e6:,.1f}m–£{headline.total_high_gbp / 1e6:,.1f}m'
+        f" (±{headline.band_gbp / headline.total_gbp:.1%}, "
+        '<a href="#methods">each method\'s measured error</a>)</span>'
+    )
+    head_band = (
+        ""
+        if headline.total_low_gbp is None
+        else f'<span id="kpi-per-head-band">likely £{headline.total_low_gbp / headline.population:,.0f}–'
+        f"£{headline.total_high_gbp / headline.population:,.0f}</span>"
     )
     moved_rows = "".join(
         f"<tr><td>{html.escape(g or d_ + ' (division only)')}</td><td>{html.escape(indicator_names.get(i, i))}</td>"
@@ -411,6 +432,11 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
         for _, p, t, f, a in sources
     )
     member_text = ", ".join(html.escape(m) for (m,) in members)
+    pop_note = (
+        f'<span id="kpi-population-note">{html.escape(population_note(headline))}</span>'
+        if population_note(headline)
+        else ""
+    )
     kpi_indicator = f'<b id="kpi-indicator">{headline.share_indicator:.1%}</b>'
     pop_only = f"£{headline.population_only_total_gbp / 1e6:,.1f}m"
     return f"""<!doctype html>
@@ -429,9 +455,9 @@ td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
 <p>{html.escape(headline.place_id)}: {member_text}</p>
 <div class="kpis">
 <div class="kpi">Identifiable public spending<b id="kpi-total">£{headline.total_gbp / 1e6:,.1f} million</b>
-<a href="#trace">where it comes from</a></div>
-<div class="kpi">Per head<b id="kpi-per-head">£{headline.per_capita_gbp:,.0f}</b>{rank_text}</div>
-<div class="kpi">{population_label(headline).capitalize()}<b>{headline.population:,}</b></div>
+{band}<br><a href="#trace">where it comes from</a></div>
+<div class="kpi">Per head<b id="kpi-per-head">£{headline.per_capita_gbp:,.0f}</b>{head_band}<br>{rank_text}</div>
+<div class="kpi">{population_label(headline).capitalize()}<b>{headline.population:,}</b>{pop_note}</div>
 <div class="kpi" id="kpi-placed">How the money was placed{placed_html}</div>
 <div class="kpi">Placed by indicators{kpi_indicator}by population only: {pop_only} ({_signed(difference)})</div>
 </div>
@@ -444,13 +470,19 @@ spending comes from each authority's own Revenue Outturn return (authorities ser
 shared by population); central government, public corporations and local government capital come from HM
 Treasury's Country and Regional Analysis for the region, shared within the region by a place-level indicator
 specific to each stream (people of pension age for the state pension, children for family benefits, pupils for
-schools, income- and employment-deprived people for means-tested and disability benefits, an age-, sex- and
-deprivation-weighted population for the NHS; seed <code>apportionment_indicators</code>), and by population only
-where no indicator fits. Non-identifiable
+schools, income- and employment-deprived people for means-tested and disability benefits; for the NHS, NHS
+England's own allocations to its ICBs shared by GP practices' need-weighted populations from 2022-23, and an
+age-, sex- and deprivation-weighted population before; seed <code>apportionment_indicators</code>), and by
+population only where no indicator fits. Non-identifiable
 spending (defence, debt interest, overseas) is not included. The rules, seeds and lineage are in the auditors'
 docs (<code>totalplace docs</code>).</p>
+<p>Each way of placing the money carries the error measured for it: the 90th-percentile error of a district's
+share against a better figure for the same stream (<code>marts.method_accuracy</code>). The headline's band adds
+them up, linearly within one indicator and in quadrature across them (rule <code>error_band_rule</code>): nine
+districts in ten are closer than that. An indicator without a better figure of its own takes the error of health's
+estimate, an assumption.</p>
 <table id="methods"><tr><th>How the figure was placed</th><th>amount</th><th>share</th>
-<th>by population only</th></tr>{rows}</table>
+<th>by population only</th><th>measured error</th><th>measured as</th></tr>{rows}</table>
 <h3>What the indicators moved</h3>
 <p>The count against the same streams shared by population only: £{headline.total_gbp / 1e6:,.1f}m against
 {pop_only} ({_signed(difference)}, {_signed(difference / headline.population, 1, "", 0)} per head).

@@ -156,6 +156,15 @@ SUITES: dict[str, RawSuite] = {
             default_rows=(350, 365),
         ),
         RawSuite(
+            "ons_district_population_2024",
+            PROV + ("area_code", "area_name", "geography", "mid_year", "population", "origin"),
+            not_null=PROV + ("area_code", "mid_year", "population", "origin"),
+            key=("area_code", "mid_year"),
+            regex={"area_code": AREA, "mid_year": r"^2024$", "origin": r"^third_party_derived$"},
+            non_negative=("population",),
+            default_rows=(350, 365),
+        ),  # 356 areas of England and Wales, mid-2024
+        RawSuite(
             "geo_la_current",
             PROV + ("authority_code", "gss_code", "end_date", "replaced_by"),
             not_null=("authority_code",),

@@ -145,6 +145,13 @@ def built_warehouse(tmp_path_factory, mirror):
         "TOTALPLACE_WAREHOUSE": str(base / "warehouse" / "totalplace.duckdb"),
         "DAGSTER_HOME": str(base / "dagster_home"),
     }
+    reuse = os.environ.get("TOTALPLACE_TEST_WAREHOUSE")
+    if reuse:
+        # a developer's shortcut (never set by make test or CI): a warehouse already built from this tree,
+        # copied in, instead of a cold build; the tests on the build's own log need the real build
+        Path(env["TOTALPLACE_WAREHOUSE"]).parent.mkdir(parents=True)
+        shutil.copyfile(reuse, env["TOTALPLACE_WAREHOUSE"])
+        return {"env": env, "warehouse": Path(env["TOTALPLACE_WAREHOUSE"]), "stdout": "", "base": base}
     proc = run_cli(["build"], env)
     assert proc.returncode == 0, f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
     return {"env": env, "warehouse": Path(env["TOTALPLACE_WAREHOUSE"]), "stdout": proc.stdout, "base": base}

@@ -147,6 +147,28 @@ def parse_district_population_2023(path: Path, source: Source) -> ParseResult:
     return _wide_file(path, source, _code_name_geography(r"^geography$"), r"^mid-(\d{4})$", sheet_pattern=r"^mye4$")
 
 
+def parse_district_population_mid2024(path: Path, source: Source) -> ParseResult:
+    """mye24tablesew_MYE2_persons.csv: a third party's CSV export of sheet MYE2 - Persons of ONS's mid-2024
+    workbook (April-2023 boundaries): code, name, geography, ``All ages``, then single years of age. Kept: the
+    ``All ages`` column as mid-year 2024, with the manifest's origin on every row (third_party_derived)."""
+    result = ParseResult()
+    rows = read_csv(path)
+    _wide_population(
+        rows,
+        source=source,
+        path=path,
+        sheet=None,
+        label="mid_year",
+        id_fields=_code_name_geography(r"^geography$"),
+        value_col=re.compile(r"^(all ages)$"),
+        result=result,
+    )
+    for rec in result.records:
+        rec["mid_year"] = "2024"
+        rec["origin"] = source.origin
+    return result
+
+
 MYE2_SHEETS = {r"^mye2 ?- ?all$": "persons", r"^mye2 ?- ?males$": "male", r"^mye2 ?- ?females$": "female"}
 
 
@@ -325,6 +347,7 @@ TABLES = {
     "ons_gdp_deflator": parse_gdp_deflator,
     "ons_district_population": parse_district_population,
     "ons_district_population_2023": parse_district_population_2023,
+    "ons_district_population_2024": parse_district_population_mid2024,
     "ons_area_population": parse_area_population,
     "ons_population_by_age": parse_population_by_age,
     "ons_small_area_population": parse_small_area_population,

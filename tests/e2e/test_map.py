@@ -85,11 +85,48 @@ def test_an_earlier_year_draws_merged_districts_inside_their_2023_district(built
     assert len(drawn_as(built_warehouse["warehouse"], "tp_kent")) == 12
 
 
+def test_map_by_band_colours_each_district_by_its_error_band(built_warehouse, con, tmp_path):
+    """--by band: each district's band as a share of its total, equal to place_totals' for the whole count; for one
+    division, the same terms (each method's money of the division times its measured error) in quadrature."""
+    out = tmp_path / "band.html"
+    proc = run_cli(["map", "--year", "2024-25", "--by", "band", "--out", str(out)], built_warehouse["env"])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    trace = _figure(out.read_text(encoding="utf-8"))
+    expected = dict(
+        con.execute(
+            "SELECT t.place_id, t.band_share FROM marts.place_totals t JOIN marts.dim_place p USING (place_id)"
+            " WHERE p.is_2023_district AND t.financial_year = '2024-25'"
+        ).fetchall()
+    )
+    assert len(trace["locations"]) == 296
+    assert dict(zip(trace["locations"], trace["z"], strict=True)) == pytest.approx(expected)
+    assert trace["colorbar"]["title"]["text"] == "± of the total"
+    hackney = trace["text"][trace["locations"].index("E09000012")]
+    assert f"error band ±{expected['E09000012']:.0%}" in hackney
+    # health alone, 2024-25: the funder's allocation and the few rows of other methods, in quadrature
+    data = map_data(built_warehouse["warehouse"], "2024-25", cofog="07")
+    fig = choropleth(data, "band")
+    z = dict(zip(fig.data[0].locations, fig.data[0].z, strict=True))
+    terms = con.execute("""
+        SELECT s.method, s.indicator_id, sum(s.amount_gbp), any_value(e.error_rate)
+        FROM marts.fct_place_spend s JOIN marts.place_error_bands e ON e.place_id = s.place_id
+             AND e.financial_year = s.financial_year AND e.method = s.method
+             AND e.indicator_id IS NOT DISTINCT FROM s.indicator_id
+        WHERE s.place_id = 'E09000012' AND s.financial_year = '2024-25' AND s.cofog_division = '07'
+        GROUP BY ALL""").fetchall()
+    band = sum((abs(a) * r) ** 2 for _, _, a, r in terms) ** 0.5
+    assert z["E09000012"] == pytest.approx(band / sum(a for _, _, a, _ in terms))
+
+
 def test_map_refuses_an_unknown_division_and_measure(built_warehouse, tmp_path):
     proc = run_cli(
         ["map", "--year", "2024-25", "--cofog", "99", "--out", str(tmp_path / "m.html")], built_warehouse["env"]
     )
     assert proc.returncode == 2 and "--cofog '99' is not a COFOG division or group" in proc.stderr
     assert not (tmp_path / "m.html").exists()
+    proc = run_cli(
+        ["map", "--year", "2024-25", "--by", "error", "--out", str(tmp_path / "m.html")], built_warehouse["env"]
+    )
+    assert proc.returncode == 2 and "band" in proc.stderr and not (tmp_path / "m.html").exists()
     proc = run_cli(["map", "--year", "2031-32", "--out", str(tmp_path / "m.html")], built_warehouse["env"])
     assert proc.returncode == 2 and "2031-32" in proc.stderr and "Traceback" not in proc.stderr

@@ -92,7 +92,7 @@ def test_count_says_hackneys_health_is_placed_by_nhs_englands_allocations(built_
     assert "placed by the funder's own allocations (NHS England)" in proc.stdout
 
 
-def test_method_accuracy_measures_the_three_comparisons(con):
+def test_method_accuracy_measures_the_four_comparisons(con):
     rows = con.execute(
         "SELECT method, indicator, spending_stream, comparator, financial_year, districts_compared, median_abs_error,"
         " p90_abs_error, share_misplaced FROM marts.method_accuracy"
@@ -102,6 +102,7 @@ def test_method_accuracy_measures_the_three_comparisons(con):
         ("health_need_weighted_population", "nhs_funder_allocation"),
         ("population", "nhs_funder_allocation"),
         ("population", "actual"),
+        ("nhs_funder_allocation", "resident_population"),  # where the surgery is against where people live
     }
     lg = rows[rows.comparator == "actual"]
     assert len(lg) == 17 and (lg.districts_compared > 250).all()  # every year, districts with complete returns
@@ -124,3 +125,22 @@ def test_method_accuracy_measures_the_three_comparisons(con):
         index="financial_year", columns="indicator", values="median_abs_error"
     )
     assert (health.health_need_weighted_population < health.population).all()
+    # the surgery's location: registered patients per district against its residents, recomputed from the
+    # practice file's list sizes (a merged 2021 district's shared by population, as the key is)
+    located = con.execute("""
+        SELECT a.registered_patients / sum(a.registered_patients) OVER (PARTITION BY a.region_code) AS registered,
+               p.population / sum(p.population) OVER (PARTITION BY p.region_code) AS residents
+        FROM intermediate.int_nhs_allocations_shared a
+        JOIN intermediate.int_district_population_shared p USING (lad_code, financial_year)
+        WHERE a.financial_year = '2024-25'""").df()
+    [(listed,)] = con.execute(
+        "SELECT sum(list_size) FROM raw.nhs_practice_weighted_population WHERE financial_year = '2024-25'"
+    ).fetchall()
+    [(placed,)] = con.execute(
+        "SELECT sum(registered_patients) FROM intermediate.int_nhs_allocations_shared WHERE financial_year = '2024-25'"
+    ).fetchall()
+    assert placed == pytest.approx(listed, rel=1e-9)  # every registered patient placed in a district
+    [surgery] = rows[(rows.comparator == "resident_population") & (rows.financial_year == "2024-25")].itertuples()
+    located_errors = (located.registered - located.residents).abs() / located.residents
+    assert surgery.median_abs_error == pytest.approx(located_errors.median())
+    assert surgery.p90_abs_error == pytest.approx(located_errors.quantile(0.9))

@@ -192,23 +192,34 @@ def test_the_lines_rsx_lacks_are_filled_from_cra_and_said_so(con):
     assert all(v > 5e9 for y, v in filled.items() if y != "2023-24") and 0 < filled["2023-24"] < 1e9
 
 
-def test_population_is_one_series_without_a_break_and_2024_25_holds_mid_2023(con):
+def test_population_is_one_series_without_a_break_and_2024_25_is_mid_2024_from_a_third_partys_export(con, real):
     england = dict(
         con.execute(
             "SELECT financial_year, sum(population) FROM intermediate.int_district_population_shared GROUP BY 1"
         ).fetchall()
     )
     assert round(england["2011-12"]) == 53_107_169 and round(england["2019-20"]) == 56_230_056  # MYE4, revised
-    assert england["2024-25"] == pytest.approx(england["2023-24"]) and england["2024-25"] == pytest.approx(57_690_323)
-    # 2024-25 holds 2023-24's population (asserted above); every earlier year grows, by less than 1.2%.
-    # The held step is left out: it is 0 up to the order DuckDB sums the districts in, so its sign is noise.
-    steps = [england[b] / england[a] - 1 for a, b in itertools.pairwise(YEARS[:-1])]
-    assert max(steps) < 0.012 and min(steps) > 0.0  # no level break where files change
-    held = con.execute(
-        "SELECT DISTINCT population_basis FROM intermediate.int_district_population_shared "
-        "WHERE financial_year = '2024-25' AND population_basis LIKE 'mid-2023 held%'"
+    # 2024-25: mid-2024, the 296 districts of the third party's export of ONS's MYE2 sheet, read here from the file
+    _, path = real("ons_mye_2024_persons")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    districts = [r for r in rows if r["Code"][:3] in ("E06", "E07", "E08", "E09")]
+    assert len(districts) == 296
+    assert round(england["2024-25"]) == sum(int(r["All ages"]) for r in districts) == 58_620_101
+    steps = [england[b] / england[a] - 1 for a, b in itertools.pairwise(YEARS)]
+    assert max(steps) < 0.017 and min(steps) > 0.0  # no level break where files change
+    origins = dict(
+        con.execute(
+            "SELECT financial_year, string_agg(DISTINCT population_origin, ',') FROM marts.place_totals GROUP BY 1"
+        ).fetchall()
+    )
+    assert origins.pop("2024-25") == "third_party_derived"
+    assert set(origins.values()) == {"publisher"}
+    [(hackney, mid)] = con.execute(
+        "SELECT population, population_mid_year FROM marts.place_totals "
+        "WHERE place_id = 'E09000012' AND financial_year = '2024-25'"
     ).fetchall()
-    assert held == [("mid-2023 held (no later estimate yet)",)]
+    assert (hackney, mid) == (266_758, 2024)
 
 
 def build_over_a_bad_file(built_warehouse, tmp_path, source_id: str, bad, select: str):

@@ -4,7 +4,8 @@
 --   mid-2011 to mid-2023: MYE4 of the mid-2023 release (April-2023 districts, revised after Census
 --     2021; mid-2011 equals MYEB3's); a 2018 district merged into a larger 2023 district gets that
 --     district's figure times its share of it in MYEB3 at the same mid-year (mid-2018 for later years);
---   2024-25: mid-2023 held (population_basis says so) until a mid-2024 file is added.
+--   mid-2024: a third party's CSV export of ONS's mid-2024 MYE2 sheet (April-2023 districts; NOT ONS's
+--     workbook: population_origin third_party_derived, and population_basis says so).
 with old_series as (
     select
         lad_code,
@@ -16,7 +17,23 @@ with old_series as (
 ),
 
 new_series as (
-    select * from {{ ref('stg_ons__district_population_2023') }}
+    select
+        lad_code_2023,
+        lad_name_2023,
+        mid_year,
+        population,
+        source_id,
+        'publisher' as source_origin
+    from {{ ref('stg_ons__district_population_2023') }}
+    union all
+    select
+        lad_code_2023,
+        lad_name_2023,
+        mid_year,
+        population,
+        source_id,
+        source_origin
+    from {{ ref('stg_third_party__district_population_2024') }}
 ),
 
 districts as (
@@ -60,6 +77,7 @@ yearly as (
         years.financial_year,
         old_series.population,
         old_series.source_id as population_source_id,
+        'publisher' as population_origin,
         'published' as population_basis
     from districts
     cross join years
@@ -73,10 +91,14 @@ yearly as (
         years.financial_year,
         new_series.population * shares.share as population,
         new_series.source_id as population_source_id,
+        new_series.source_origin as population_origin,
         case
             when years.fy_start > years.mid_year then 'mid-' || years.mid_year || ' held (no later estimate yet)'
+            when shares.share = 1 and new_series.source_origin = 'third_party_derived'
+                then 'published (a third party''s export of ONS''s sheet)'
             when shares.share = 1 then 'published'
             else 'share of ' || new_series.lad_name_2023 || ' at mid-' || least(years.mid_year, 2018)
+                || case when new_series.source_origin = 'third_party_derived' then ' (a third party''s export)' else '' end
         end as population_basis
     from districts
     cross join years

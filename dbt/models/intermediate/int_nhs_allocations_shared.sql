@@ -1,7 +1,7 @@
 -- Health's funder key per 2018 district and allocation year: NHS England's allocation to each ICB
 -- shared over the ICB's GP practices by the allocation formula's need-weighted populations (Final WP
 -- for ICB core and other primary care, Final PMC WP for primary medical care), summed to the district
--- where each surgery is. A year with no ICB allocation file (2022-23) uses the practices' Final WP
+-- where each surgery is, with the practices' registered patients (list size) beside it. A year with no ICB allocation file (2022-23) uses the practices' Final WP
 -- alone (key_basis says which). A practice's district is a 2021 code: a 2021 district that merged
 -- 2018 districts (Buckinghamshire, the Northamptonshires, Dorset, BCP, East and West Suffolk, Somerset
 -- West and Taunton) is shared among them by their population of the year. [rule: funder_allocation_rule]
@@ -57,6 +57,7 @@ practice_keys as (
             ),
             any_value(practices.final_wp)
         ) as key_value,
+        any_value(practices.list_size) as registered_patients,
         case
             when count(allocations.allocation) > 0 then 'icb_allocations_by_weighted_population'
             else 'weighted_population_only'
@@ -75,6 +76,7 @@ lad21_keys as (
         lad21_code,
         any_value(key_basis) as key_basis,
         sum(key_value) as key_value,
+        sum(registered_patients) as registered_patients,
         count(*) as practices
     from practice_keys
     group by all
@@ -89,9 +91,11 @@ shared as (
         lad21_keys.lad21_code,
         lad21_keys.key_basis,
         lad21_keys.practices,
-        lad21_keys.key_value * population.population
+        population.population
         / sum(population.population) over (partition by lad21_keys.financial_year, lad21_keys.lad21_code)
-            as key_value
+            as population_share,
+        lad21_keys.key_value,
+        lad21_keys.registered_patients
     from lad21_keys
     inner join succeeded on lad21_keys.lad21_code = succeeded.code
     inner join population
@@ -107,7 +111,8 @@ final as (
         any_value(key_basis) as key_basis,
         string_agg(distinct lad21_code, ', ' order by lad21_code) as lad21_codes,
         sum(practices) as practices,
-        sum(key_value) as indicator_value
+        sum(registered_patients * population_share) as registered_patients,
+        sum(key_value * population_share) as indicator_value
     from shared
     group by all
 )

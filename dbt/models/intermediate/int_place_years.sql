@@ -26,7 +26,9 @@ final as (
         places.place_id,
         population.financial_year,
         sum(population.population) as population,
-        cast(max(population.mid_year) as integer) as population_mid_year
+        cast(max(population.mid_year) as integer) as population_mid_year,
+        -- third_party_derived when any district's population comes from a third party's file (mid-2024)
+        max(population.population_origin) as population_origin
     from places
     inner join members on places.place_id = members.place_id
     inner join population on members.lad_code = population.lad_code

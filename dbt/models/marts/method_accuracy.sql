@@ -1,7 +1,9 @@
 -- How far each proxy is from a better figure for the same stream and years, per district: the district's
--- share of its region under the proxy against its share under the comparator. Three comparisons:
+-- share of its region under the proxy against its share under the comparator. Four comparisons:
 --   health's need-weighted estimate and head count against NHS England's own allocations (2022-23 on);
---   head count against the councils' own returns for local government current spending (every year).
+--   head count against the councils' own returns for local government current spending (every year);
+--   the funder's allocation itself: its patients counted where the surgery is (registered patients)
+--   against where people live (ONS resident population), the error the surgery's location brings.
 -- The absolute error of a district's share is relative to its comparator share (0.1 = 10% off); the
 -- share misplaced is half the sum of the absolute share differences in a region (the money that sits
 -- in the wrong district), averaged over the regions. [rule: method_accuracy_rule]
@@ -93,10 +95,44 @@ lg_pairs as (
     from lg_compared
 ),
 
+-- the funder's key places people where their surgery is: the practices' registered patients per
+-- district against the district's resident population, each as a share of its region
+surgery_location as (
+    select
+        allocations.region_code,
+        allocations.financial_year,
+        allocations.lad_code,
+        allocations.registered_patients,
+        population.indicator_value as population
+    from {{ ref('int_nhs_allocations_shared') }} as allocations
+    inner join indicators as population
+        on
+            allocations.lad_code = population.lad_code
+            and allocations.financial_year = population.financial_year
+            and population.indicator_id = 'population'
+),
+
+surgery_pairs as (
+    select
+        'apportioned_funder_allocation' as method,
+        'nhs_funder_allocation' as indicator,
+        '07 health' as spending_stream,
+        'resident_population' as comparator,
+        region_code,
+        financial_year,
+        lad_code,
+        registered_patients / sum(registered_patients) over (partition by region_code, financial_year)
+            as proxy_share,
+        population / sum(population) over (partition by region_code, financial_year) as comparator_share
+    from surgery_location
+),
+
 pairs as (
     select * from indicator_pairs
     union all by name
     select * from lg_pairs
+    union all by name
+    select * from surgery_pairs
 ),
 
 regions as (
@@ -117,6 +153,7 @@ misplaced as (
         method,
         indicator,
         spending_stream,
+        comparator,
         financial_year,
         avg(misplaced) as share_misplaced
     from regions
@@ -141,6 +178,7 @@ final as (
             pairs.method = misplaced.method
             and pairs.indicator = misplaced.indicator
             and pairs.spending_stream = misplaced.spending_stream
+            and pairs.comparator = misplaced.comparator
             and pairs.financial_year = misplaced.financial_year
     where pairs.comparator_share > 0
     group by all
