@@ -273,6 +273,17 @@ SUITES: dict[str, RawSuite] = {
             default_rows=(6000, 7500),
         ),  # about 6,550 practices a year
         RawSuite(
+            "nhs_practice_weighted_population_2021_22",
+            PROV
+            + ("practice_code", "pcn_code", "ccg_code", "icb_code", "nhs_region_code", "financial_year", "list_size")
+            + ("general_acute_wp", "community_wp", "mental_health_wp", "maternity_wp", "hchs_wp"),
+            not_null=("source_id", "row_number", "practice_code", "ccg_code", "icb_code", "list_size", "hchs_wp"),
+            key=("practice_code",),
+            non_negative=("list_size", "general_acute_wp", "community_wp", "mental_health_wp", "maternity_wp")
+            + ("hchs_wp",),
+            default_rows=(7000, 7600),
+        ),  # 7,325 practices of 2018/19
+        RawSuite(
             "district_outlines",
             PROV + ("name", "kind", "geometry"),
             not_null=("source_id", "source_file", "row_number", "name", "geometry"),

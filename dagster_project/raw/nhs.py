@@ -22,10 +22,12 @@ from .tabular import (
     SourceFormatError,
     col_letter,
     find_header,
+    find_sheet,
     norm,
     parse_simple_table,
     provenance,
     read_csv,
+    read_sheet,
     read_workbook,
     to_number,
     to_text,
@@ -179,4 +181,58 @@ def parse_practice_weights(path: Path, source: Source) -> ParseResult:
     return result
 
 
-TABLES = {"nhs_icb_allocations": parse_icb_allocations, "nhs_practice_weighted_population": parse_practice_weights}
+PRACTICE_COLUMNS_2021_22 = [
+    Column("practice_code", (r"^practice$",), kind="code", pattern=r"[A-Z0-9]{6}"),
+    Column("pcn_code", (r"^pcn$",), kind="code", required=False),
+    Column("ccg_code", (r"^ccg$",), kind="code", pattern=r"[0-9A-Z]{3}"),
+    Column("icb_code", (r"^stp21$",), kind="code", pattern=r"Q[A-Z0-9]{2}"),
+    Column("nhs_region_code", (r"^r21$",), kind="code", pattern=r"Y\d{2}"),
+    Column("list_size", (r"^gp_pop$",), kind="number"),
+    Column("general_acute_wp", (r"^wp_g&a$",), kind="number", required=False),
+    Column("community_wp", (r"^wp_cs$",), kind="number", required=False),
+    Column("mental_health_wp", (r"^wp_mh$",), kind="number", required=False),
+    Column("maternity_wp", (r"^wp_mat$",), kind="number", required=False),
+    Column("hchs_wp", (r"^wp_hchs$",), kind="number"),
+]
+
+
+def parse_practice_weights_2021_22(path: Path, source: Source) -> ParseResult:
+    """The allocation tool's 2021/22 workbook, sheet 'GP practice WP by ICS': one GP practice per row with its CCG
+    (2019), PCN, ICS and the hospital and community health services weighted population (WP_HCHS) of its 2018/19
+    registered list. No district column: the practice's district comes from the later files (dbt)."""
+    result = ParseResult()
+    [sheet] = find_sheet(path, [r"^gp practice wp by ics$"])
+    rows = read_sheet(path, sheet)
+    # the sheet ends on England's unlabelled total row: kept out of the practices, and their sum checked against it
+    last = max(i for i, row in enumerate(rows) if any(to_text(c) for c in row))
+    total = rows[last] if not any(to_text(c) for c in rows[last][:12]) else None
+    parse_simple_table(
+        rows[:last] if total is not None else rows,
+        PRACTICE_COLUMNS_2021_22,
+        source_id=source.source_id,
+        source_file=path.name,
+        sheet=sheet,
+        result=result,
+        key="practice_code",
+        extra={"financial_year": source.financial_years},
+    )
+    if total is not None:
+        header = [norm(to_text(c) or "") for c in rows[0]]
+        j = header.index("wp_hchs") if "wp_hchs" in header else None
+        listed = sum(r["hchs_wp"] for r in result.records)
+        if j is not None and abs(to_number(total[j]) - listed) > 0.001 * listed:
+            raise SourceFormatError(
+                f"the practices' WP_HCHS add to {listed:,.0f}, not the total row's {to_number(total[j]):,.0f}",
+                file=path.name,
+                sheet=sheet,
+                row=last + 1,
+                column=col_letter(j),
+            )
+    return result
+
+
+TABLES = {
+    "nhs_icb_allocations": parse_icb_allocations,
+    "nhs_practice_weighted_population": parse_practice_weights,
+    "nhs_practice_weighted_population_2021_22": parse_practice_weights_2021_22,
+}

@@ -69,11 +69,11 @@ def test_funder_placed_health_only_in_the_years_with_allocations_and_every_regio
             " ORDER BY 1"
         ).fetchall()
     ]
-    assert years == ["2022-23", "2023-24", "2024-25"]
+    assert years == ["2021-22", "2022-23", "2023-24", "2024-25"]
     # before them, health keeps the need-weighted estimate
     assert (
         con.execute(
-            "SELECT count(*) FROM marts.fct_place_spend WHERE financial_year = '2021-22' AND cofog_division = '07'"
+            "SELECT count(*) FROM marts.fct_place_spend WHERE financial_year = '2020-21' AND cofog_division = '07'"
             " AND indicator_id = 'health_need_weighted_population'"
         ).fetchone()[0]
         > 0
@@ -144,3 +144,31 @@ def test_method_accuracy_measures_the_four_comparisons(con):
     located_errors = (located.registered - located.residents).abs() / located.residents
     assert surgery.median_abs_error == pytest.approx(located_errors.median())
     assert surgery.p90_abs_error == pytest.approx(located_errors.quantile(0.9))
+
+
+def test_2021_22_key_places_every_practice_weight_where_the_later_files_put_its_surgery(con, real):
+    """2021-22's workbook has no district: a practice takes the district the first later file gives it, and one gone
+    by then is spread over its CCG's other practices; nothing of the workbook's weight is lost."""
+    _, path = real("nhs_practice_wp_2021_22")
+    cells = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("GP practice WP by ICS").to_python()
+    header = cells[0]
+    practices = [dict(zip(header, r, strict=True)) for r in cells[1:] if r[header.index("Practice")]]
+    workbook_total = sum(p["WP_HCHS"] for p in practices)
+    [(placed, by_ccg, basis)] = con.execute("""
+        SELECT sum(indicator_value), sum(indicator_value_located_by_ccg), string_agg(DISTINCT key_basis, ',')
+        FROM intermediate.int_nhs_allocations_shared WHERE financial_year = '2021-22'""").fetchall()
+    assert placed == pytest.approx(workbook_total, rel=1e-9) and basis == "hchs_weighted_population_only"
+    later = dict(
+        con.execute(
+            "SELECT practice_code, arg_min(lad21_code, financial_year) FROM raw.nhs_practice_weighted_population "
+            "GROUP BY 1"
+        ).fetchall()
+    )
+    gone = sum(p["WP_HCHS"] for p in practices if p["Practice"] not in later)
+    assert by_ccg == pytest.approx(gone, rel=1e-9) and 0 < gone / workbook_total < 0.1
+    # Hackney's practices found in the later files, with none gone: its key is their weights
+    hackney = sum(p["WP_HCHS"] for p in practices if later.get(p["Practice"]) == "E09000012")
+    [(key, key_by_ccg)] = con.execute("""
+        SELECT indicator_value, indicator_value_located_by_ccg FROM intermediate.int_nhs_allocations_shared
+        WHERE financial_year = '2021-22' AND lad_code = 'E09000012'""").fetchall()
+    assert key - key_by_ccg == pytest.approx(hackney, rel=1e-9)
