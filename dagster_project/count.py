@@ -187,10 +187,11 @@ def get_count(warehouse: Path, place: str, year: str, by: str = "cofog", real: b
         placed = how_placed(con, place, year, row[2])
         errors = (
             {
-                k: (rate, stream, comparator, measured)
-                for k, rate, stream, comparator, measured in con.execute(
+                k: (rate, stream, comparator, measured, assumed)
+                for k, rate, stream, comparator, measured, assumed in con.execute(
                     f"SELECT {expr} AS key, sum(error_gbp) / nullif(sum(abs(amount_gbp)), 0), "
-                    "any_value(measured_stream), any_value(measured_comparator), any_value(measured_financial_year) "
+                    "any_value(measured_stream), any_value(measured_comparator), any_value(measured_financial_year), "
+                    "bool_or(matched_indicator_id = '*') "
                     "FROM marts.place_error_bands WHERE place_id = ? AND financial_year = ? GROUP BY 1",
                     [place, year],
                 ).fetchall()
@@ -279,13 +280,14 @@ COMPARATOR_WORDS = {
 }
 
 
-def error_measured_as(stream: str | None, comparator: str | None, year: str | None) -> str:
+def error_measured_as(stream: str | None, comparator: str | None, year: str | None, assumed: bool = False) -> str:
     """What a method's measured error was measured against, in words: 'health (07) against NHS England's
     allocations, 2024-25'; a body's own figure: 'its own figure: no placement error'."""
     if comparator is None:
         return "its own figure: no placement error"
     stream_words = STREAM_WORDS.get(stream, stream)
-    return f"{stream_words} against {COMPARATOR_WORDS.get(comparator, comparator)}, {year}"
+    measured = f"{stream_words} against {COMPARATOR_WORDS.get(comparator, comparator)}, {year}"
+    return f"assumed: health's estimate's error ({measured})" if assumed else measured
 
 
 DERIVED_NOTE = " (a third party's derived file, not the publisher's)"
@@ -509,7 +511,6 @@ def render(count: Count, fmt: str) -> str:
             "  measured error: the 90th-percentile error of a district's share under the method, measured against",
             "  a better figure (marts.method_accuracy; seed error_bands says which stands for which):",
             *sorted({f"    {b['label']}: {b['error_measured_as']}" for b in count.breakdown if "error_gbp" in b}),
-            "  indicators without a better figure of their own take health's estimate's error (an assumption).",
         ]
     return "\n".join(lines) + "\n"
 

@@ -233,7 +233,8 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
         )
         by_method = q(
             "SELECT s.method, s.indicator_id, sum(s.amount_gbp), sum(s.population_only_gbp), any_value(e.error_rate), "
-            "any_value(e.measured_stream), any_value(e.measured_comparator), any_value(e.measured_financial_year) "
+            "any_value(e.measured_stream), any_value(e.measured_comparator), any_value(e.measured_financial_year), "
+            "bool_or(e.matched_indicator_id = '*') "
             "FROM marts.fct_place_spend s LEFT JOIN marts.place_error_bands e ON s.place_id = e.place_id "
             "AND s.financial_year = e.financial_year AND s.method = e.method "
             "AND s.indicator_id IS NOT DISTINCT FROM e.indicator_id "
@@ -403,8 +404,8 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(how(m, ind))}</td><td>£{a / 1e6:,.1f}m</td><td>{a / headline.total_gbp:.1%}</td>"
         f"<td>£{po / 1e6:,.1f}m</td><td>{'' if e is None else f'±{e:.1%}'}</td>"
-        f"<td>{html.escape(error_measured_as(st, co, my))}</td></tr>"
-        for m, ind, a, po, e, st, co, my in by_method
+        f"<td>{html.escape(error_measured_as(st, co, my, bool(assumed)))}</td></tr>"
+        for m, ind, a, po, e, st, co, my, assumed in by_method
     )
     band = (
         ""
@@ -447,7 +448,8 @@ def build_report(warehouse: Path, place: str, year: str) -> str:
 .kpi b{{display:block;font-size:1.6em}} .yr{{white-space:nowrap}} .placed{{display:block;font-size:.9em}}
 .placed b{{display:inline;font-size:1.1em;margin-right:.3em}} table{{border-collapse:collapse;margin:1em 0}}
 td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
-#sensitivity td:nth-child(n+3),#methods td:nth-child(n+2),#trace-parts td:first-child{{white-space:nowrap}}
+#sensitivity td:nth-child(n+3),#methods td:nth-child(n+2):nth-child(-n+5),
+#trace-parts td:first-child{{white-space:nowrap}}
 #trace-parts{{font-size:.85em}} .scroll{{overflow-x:auto}}
 .grid{{display:grid;grid-template-columns:1fr 1fr;gap:1em}} .built{{color:#666;font-size:.9em;margin-top:2em}}
 @media (max-width: 900px) {{ .grid{{grid-template-columns:1fr}} }}</style></head><body>
@@ -459,7 +461,8 @@ td,th{{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}}
 <div class="kpi">Per head<b id="kpi-per-head">£{headline.per_capita_gbp:,.0f}</b>{head_band}<br>{rank_text}</div>
 <div class="kpi">{population_label(headline).capitalize()}<b>{headline.population:,}</b>{pop_note}</div>
 <div class="kpi" id="kpi-placed">How the money was placed{placed_html}</div>
-<div class="kpi">Placed by indicators{kpi_indicator}by population only: {pop_only} ({_signed(difference)})</div>
+<div class="kpi">Placed by indicators and allocations{kpi_indicator}by population only: {pop_only}
+({_signed(difference)})</div>
 </div>
 {figs[0]}<div class="grid">{figs[1]}{figs[2]}</div>{figs[3]}
 {_compare_html(warehouse, headline.place_id, year, {b["cofog"]: b["label"][3:] for b in headline.breakdown})}
@@ -471,7 +474,7 @@ shared by population); central government, public corporations and local governm
 Treasury's Country and Regional Analysis for the region, shared within the region by a place-level indicator
 specific to each stream (people of pension age for the state pension, children for family benefits, pupils for
 schools, income- and employment-deprived people for means-tested and disability benefits; for the NHS, NHS
-England's own allocations to its ICBs shared by GP practices' need-weighted populations from 2022-23, and an
+England's own allocations to its ICBs shared by GP practices' need-weighted populations from 2021-22, and an
 age-, sex- and deprivation-weighted population before; seed <code>apportionment_indicators</code>), and by
 population only where no indicator fits. Non-identifiable
 spending (defence, debt interest, overseas) is not included. The rules, seeds and lineage are in the auditors'

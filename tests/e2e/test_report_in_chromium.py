@@ -96,6 +96,33 @@ def test_report_renders_offline_with_its_charts(built_warehouse, tmp_path):
     assert sum(n for n, rgb in colours if rgb == (31, 111, 139)) > 500
 
 
+def test_report_2024_25_shows_the_band_nhs_englands_allocations_and_the_third_party_population(
+    built_warehouse, tmp_path
+):
+    out = tmp_path / "hackney.html"
+    proc = run_cli(["report", "--place", "Hackney", "--year", "2024-25", "--out", str(out)], built_warehouse["env"])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    page = out.read_text(encoding="utf-8")
+    con = duckdb.connect(str(built_warehouse["warehouse"]), read_only=True)
+    low, high, population = con.execute(
+        "SELECT total_low_gbp, total_high_gbp, population FROM marts.place_totals WHERE place_id = 'E09000012' "
+        "AND financial_year = '2024-25'"
+    ).fetchone()
+    [(funder_error,)] = con.execute(
+        "SELECT error_rate FROM marts.place_error_bands WHERE place_id = 'E09000012' AND financial_year = '2024-25' "
+        "AND method = 'apportioned_funder_allocation'"
+    ).fetchall()
+    band = re.search(r'<span id="kpi-band">likely £([\d,.]+)m–£([\d,.]+)m', page)
+    assert band and band.groups() == (f"{low / 1e6:,.1f}", f"{high / 1e6:,.1f}")
+    assert f"likely £{low / population:,.0f}–£{high / population:,.0f}" in page
+    placed = re.search(r'id="kpi-placed">(.*?)</div>', page, re.S).group(1)
+    assert f"placed by the funder&#x27;s own allocations (NHS England) <i>±{funder_error:.0%}</i>" in placed
+    assert "a third party&#x27;s export of ONS&#x27;s sheet" in page  # the mid-2024 population's origin
+    # the methods table: each way's measured error and what it was measured against
+    methods = re.search(r'<table id="methods">(.*?)</table>', page, re.S).group(1)
+    assert f"±{funder_error:.1%}" in methods and "NHS England&#x27;s allocations" in methods
+
+
 def test_report_unknown_place_is_a_clear_error(built_warehouse, tmp_path):
     proc = run_cli(
         ["report", "--place", "tp_kentt", "--year", "2016-17", "--out", str(tmp_path / "x.html")],
