@@ -5,7 +5,9 @@
     python benchmarks/run.py --skip-build    # use the published warehouse (TOTALPLACE_WAREHOUSE)
 
 Figures:
-  1. cold `totalplace build` (empty data folder and warehouse): wall time and peak RSS;
+  1. cold `totalplace build` (empty data folder and warehouse): wall time and peak RSS, and where it went
+     (benchmarks/breakdown.py, from Dagster's own step events: start-up, each raw asset and gate, dbt, the mart
+     gates, publish, the events recorded);
   2. re-running one financial year alone: `totalplace build --year 2024-25` (--year; its RS partition re-parsed,
      the models rebuilt for that year, the gates, the atomic publish), whole process;
   3. the LSOA mart for all years (a view): every row materialised, and a per-LSOA, year and sector table;
@@ -67,6 +69,18 @@ def run_measured(code: str, env: dict | None = None) -> dict:
     if proc.returncode != 0 or line is None:
         raise RuntimeError(f"benchmark step failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
     return json.loads(line[6:])
+
+
+def breakdown_of_latest_run(env: dict, wall: float) -> str:
+    """The Dagster instance's own record of the latest run, as benchmarks/breakdown.py renders it."""
+    r = run_measured(
+        f"sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
+        "import breakdown\n"
+        "b = breakdown.latest_run_breakdown()\n"
+        f"result = {{'text': breakdown.render(b, {wall!r})}}\n",
+        env,
+    )
+    return r["text"]
 
 
 def cli(args: list[str]) -> str:
@@ -164,17 +178,19 @@ def main() -> int:
             r = run_measured(cli(["build"]), env)
             print(
                 f"1. cold build (pull, raw, gates, dbt incl. LSOA mart, publish): "
-                f"{r['seconds']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} MiB",
+                f"{r['seconds']:.1f} s, peak RSS {r['peak_rss_mib']:.0f} MiB; where it went:",
                 flush=True,
             )
+            print(breakdown_of_latest_run(env, r["seconds"]), flush=True)
         # the first re-run after the cold build, then again: this VM's timings vary by about 15 %
         reruns = [run_measured(cli(["build", "--year", args.year]), env) for _ in range(args.year_runs)]
         secs = [r["seconds"] for r in reruns] or [float("nan")]
+        last_year_run = breakdown_of_latest_run(env, reruns[-1]["seconds"]) if reruns else ""
         print(
             f"2. re-run of one financial year alone (totalplace build --year {args.year}), {len(secs)} run(s): "
             f"{', '.join(f'{x:.1f}' for x in secs)} s (median {statistics.median(secs):.1f} s, worst "
             f"{max(secs):.1f} s), peak RSS {max((r['peak_rss_mib'] for r in reruns), default=float('nan')):.0f} "
-            f"MiB",
+            f"MiB; the last run's breakdown:\n{last_year_run}",
             flush=True,
         )
         wh = env["TOTALPLACE_WAREHOUSE"]
