@@ -97,8 +97,11 @@ yearly as (
             when shares.share = 1 and new_series.source_origin = 'third_party_derived'
                 then 'published (a third party''s export of ONS''s sheet)'
             when shares.share = 1 then 'published'
+            when new_series.source_origin = 'third_party_derived'
+                then
+                    'share of ' || new_series.lad_name_2023 || ' at mid-' || least(years.mid_year, 2018)
+                    || ' (a third party''s export)'
             else 'share of ' || new_series.lad_name_2023 || ' at mid-' || least(years.mid_year, 2018)
-                || case when new_series.source_origin = 'third_party_derived' then ' (a third party''s export)' else '' end
         end as population_basis
     from districts
     cross join years

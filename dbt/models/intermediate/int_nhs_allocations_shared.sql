@@ -1,10 +1,12 @@
--- Health's funder key per 2018 district and allocation year: NHS England's allocation to each ICB
--- shared over the ICB's GP practices by the allocation formula's need-weighted populations (Final WP
--- for ICB core and other primary care, Final PMC WP for primary medical care), summed to the district
--- where each surgery is (2021-22: the workbook's WP_HCHS, the practice's district from the later files), with the practices' registered patients (list size) beside it. A year with no ICB allocation file (2022-23) uses the practices' Final WP
--- alone (key_basis says which). A practice's district is a 2021 code: a 2021 district that merged
--- 2018 districts (Buckinghamshire, the Northamptonshires, Dorset, BCP, East and West Suffolk, Somerset
--- West and Taunton) is shared among them by their population of the year. [rule: funder_allocation_rule]
+-- Health's funder key per 2018 district and allocation year: NHS England's allocation to each ICB shared
+-- over the ICB's GP practices by the allocation formula's need-weighted populations (Final WP for ICB core
+-- and other primary care, Final PMC WP for primary medical care), summed to the district where each surgery
+-- is, with the practices' registered patients (list size) beside it. A year with no ICB allocation file
+-- uses the practices' weights alone (key_basis says which): Final WP in 2022-23, and in 2021-22 the
+-- workbook's WP_HCHS, each practice in the district the later files give it. A practice's district is a
+-- 2021 code: a 2021 district that merged 2018 districts (Buckinghamshire, the Northamptonshires, Dorset,
+-- BCP, East and West Suffolk, Somerset West and Taunton) is shared among them by their population of the
+-- year. [rule: funder_allocation_rule]
 with later_practices as (
     select * from {{ ref('stg_nhs__practice_weighted_populations') }}
 ),

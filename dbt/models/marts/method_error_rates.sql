@@ -31,7 +31,10 @@ candidates as (
         row_number() over (
             partition by rules.method, rules.indicator_id, count_years.financial_year
             order by
-                abs(cast(left(accuracy.financial_year, 4) as integer) - cast(left(count_years.financial_year, 4) as integer)),
+                abs(
+                    cast(left(accuracy.financial_year, 4) as integer)
+                    - cast(left(count_years.financial_year, 4) as integer)
+                ),
                 accuracy.financial_year desc
         ) as nearness
     from rules
