@@ -12,7 +12,7 @@ from .. import policy
 from ..partitions import run_years
 from ..resources import TotalplaceConfig
 from ..warehouse import connect
-from .ge import run_suite
+from .ge import frame, run_suite
 
 
 def evaluate_mart_gate(warehouse: Path, table: str, years: list[str] | None = None):
@@ -20,9 +20,9 @@ def evaluate_mart_gate(warehouse: Path, table: str, years: list[str] | None = No
     build_suite, sql = SUITES[table]
     with connect(warehouse, read_only=True) as con:
         if years is None:
-            df = con.execute(sql).df()
+            df = frame(con, sql)
         else:
-            df = con.execute(f"SELECT * FROM ({sql}) WHERE financial_year IN (SELECT unnest(?))", [years]).df()
+            df = frame(con, f"SELECT * FROM ({sql}) WHERE financial_year IN (SELECT unnest(?))", [years])
     return run_suite(build_suite, (policy.load(),), df), len(df)
 
 

@@ -12,7 +12,7 @@ from ..manifest import Source
 from ..partitions import YEARLY_RAW_TABLES, run_years
 from ..resources import TotalplaceConfig
 from ..warehouse import connect
-from .ge import GateOutcome, run_suite
+from .ge import GateOutcome, frame, run_suite
 
 
 def evaluate_raw_gate(
@@ -22,11 +22,11 @@ def evaluate_raw_gate(
     spec: RawSuite = SUITES.get(table) or RawSuite(table, ("source_id", "source_file", "sheet", "row_number"))
     with connect(warehouse, read_only=True) as con:
         if years is None:
-            df = con.execute(f'SELECT * FROM raw."{table}"').df()
+            df = frame(con, f'SELECT * FROM raw."{table}"')
         else:
             sources = [s for s in sources if s.financial_years in years]
             ids = [s.source_id for s in sources]
-            df = con.execute(f'SELECT * FROM raw."{table}" WHERE source_id IN (SELECT unnest(?))', [ids]).df()
+            df = frame(con, f'SELECT * FROM raw."{table}" WHERE source_id IN (SELECT unnest(?))', [ids])
         # a workbook with several data sheets (RS 2009-10: (1), (2), (3)) counts its largest sheet
         logged = con.execute(
             "SELECT source_id, max(data_rows) AS data_rows FROM raw.load_log WHERE table_name = ? GROUP BY 1", [table]

@@ -151,18 +151,7 @@ def parse_district_population_mid2024(path: Path, source: Source) -> ParseResult
     """mye24tablesew_MYE2_persons.csv: a third party's CSV export of sheet MYE2 - Persons of ONS's mid-2024
     workbook (April-2023 boundaries): code, name, geography, ``All ages``, then single years of age. Kept: the
     ``All ages`` column as mid-year 2024, with the manifest's origin on every row (third_party_derived)."""
-    result = ParseResult()
-    rows = read_csv(path)
-    _wide_population(
-        rows,
-        source=source,
-        path=path,
-        sheet=None,
-        label="mid_year",
-        id_fields=_code_name_geography(r"^geography$"),
-        value_col=re.compile(r"^(all ages)$"),
-        result=result,
-    )
+    result = _wide_file(path, source, _code_name_geography(r"^geography$"), r"^(all ages)$")
     for rec in result.records:
         rec["mid_year"] = "2024"
         rec["origin"] = source.origin
