@@ -51,12 +51,14 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
 
     @classmethod
     def from_config_value(cls, inst_data, config_value):
+        # Dagster's own names SqliteEventLogStorage, not cls: without this, dagster.yaml's class is ignored
         return cls(inst_data=inst_data, **config_value)
 
     @contextmanager
     def _open(self, shard: str) -> Iterator[Any]:
-        """A connection in a transaction on ``shard``, as Dagster's ``_connect`` opens it; the caller
-        holds the storage's lock."""
+        """A connection in a transaction on ``shard``, as Dagster's ``_connect`` opens it, for a caller that
+        already holds the storage's lock (a plain ``threading.Lock``: ``_connect`` inside a batch would wait
+        on itself)."""
         engine = create_engine(
             self.conn_string_for_shard(shard), poolclass=NullPool, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
         )

@@ -59,7 +59,9 @@ _BASE_DIR = re.compile(r"^(    base_dir: )(.*)$", re.MULTILINE)
 
 
 def ensure_home(home: Path) -> Path:
-    """Create ``home`` and its dagster.yaml if they do not exist yet; an existing dagster.yaml is kept."""
+    """Create ``home`` and its dagster.yaml if they do not exist yet. An existing dagster.yaml keeps what it
+    says and gains only what it lacks (the first-run dialog off, the batching event log), or the event log's
+    folder when the home was moved."""
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     runs_dir = str((home / "history" / "runs").resolve())
