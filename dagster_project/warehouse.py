@@ -115,9 +115,11 @@ def write_raw_table(
 
     With ``only_sources`` (a partitioned run for some years), only the rows of ``source_ids`` are
     replaced and the table's other files are kept as they are."""
-    if not result.records:
+    if not result.records and not result.parts:
         raise ValueError(f"raw.{table}: no rows parsed from {source_ids}")
-    data = frame(result.records, declared_types().get(table, {}))
+    if result.records and result.parts:
+        raise ValueError(f"raw.{table}: rows both in memory and in Parquet files; a table's files are parsed one way")
+    data = frame(result.records, declared_types().get(table, {})) if result.records else None
     rejected = frame(result.rejected, REJECTED_TABLE, REJECTED_COLUMNS)
     rejected.insert(0, "table_name", table)
     rej_by_sheet: dict[tuple[str, str], int] = {}
@@ -138,7 +140,11 @@ def write_raw_table(
     with connect(path) as con:
         ensure_schemas(con)
         con.execute("BEGIN")
-        con.register("data_df", data)
+        if data is not None:
+            con.register("data_df", data)
+        else:  # typed by the parsing workers; a column some files lack is NULL in their rows
+            files = ", ".join("'" + p.replace("'", "''") + "'" for p in result.parts)
+            con.execute(f"CREATE TEMP VIEW data_df AS SELECT * FROM read_parquet([{files}], union_by_name = true)")
         exists = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = ?", [table]
         ).fetchone()[0]
@@ -163,4 +169,4 @@ def write_raw_table(
             "data_rows, skipped_rows, rejected_rows, now() FROM log_df"
         )
         con.execute("COMMIT")
-    return {"rows": len(data), "rejected": len(rejected)}
+    return {"rows": len(data) if data is not None else result.part_rows, "rejected": len(rejected)}

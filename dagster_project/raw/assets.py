@@ -4,6 +4,7 @@ Which files feed which raw table is the manifest's ``raw_table`` column; which p
 declared by each publisher module's ``TABLES``.
 """
 
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -16,19 +17,9 @@ from ..partitions import YEARLY_RAW_TABLES, partition_years, year_partitioning
 from ..pull import landed_path, pull, sha256_of
 from ..resources import TotalplaceConfig
 from ..warehouse import write_raw_table
-from . import cofog, cra, derived, indicators, la_returns, nhs, ons, public_bodies
+from .parse_pool import parse_files
+from .parsers import PARSERS
 from .tabular import ParseResult, SourceFormatError
-
-PARSERS: dict[str, Callable[[Path, Source], ParseResult]] = {
-    **cra.TABLES,
-    **derived.TABLES,
-    **indicators.TABLES,
-    **la_returns.TABLES,
-    **nhs.TABLES,
-    **ons.TABLES,
-    **cofog.TABLES,
-    **public_bodies.TABLES,
-}
 
 
 def raw_tables(sources: list[Source]) -> dict[str, list[Source]]:
@@ -68,12 +59,20 @@ def pull_asset(family: str, sources: list[Source], partitioning: dict | None = N
     return _pull
 
 
-def parse_sources(table: str, sources: list[Source], data_dir: Path) -> tuple[ParseResult, dict[str, str]]:
+def parse_sources(
+    table: str,
+    sources: list[Source],
+    data_dir: Path,
+    workdir: Path | None = None,
+    log: Callable[[str], None] | None = None,
+) -> tuple[ParseResult, dict[str, str]]:
     """Parse every file of ``table``, each verified against the manifest's sha256 first, whatever the
     run (a one-year or returns build does not pull again, so the landed copy is checked here). Returns
-    the rows and the sha256 actually computed per source (what raw.load_log records)."""
-    result = ParseResult()
+    the rows and the sha256 actually computed per source (what raw.load_log records). With ``workdir``,
+    a big table's files are parsed on every core and their rows left in Parquet files there
+    (raw/parse_pool.py)."""
     hashes: dict[str, str] = {}
+    files: list[tuple[Path, Source]] = []
     for s in sources:
         path = landed_path(s, data_dir)
         if not path.exists():
@@ -90,8 +89,8 @@ def parse_sources(table: str, sources: list[Source], data_dir: Path) -> tuple[Pa
                 file=str(path),
             )
         hashes[s.source_id] = actual
-        result.extend(PARSERS[table](path, s))
-    return result, hashes
+        files.append((path, s))
+    return parse_files(table, files, workdir, log), hashes
 
 
 def raw_asset(table: str, sources: list[Source], partitioning: dict | None = None) -> dg.AssetsDefinition:
@@ -129,15 +128,17 @@ def raw_asset(table: str, sources: list[Source], partitioning: dict | None = Non
             return dg.MaterializeResult(
                 metadata={"row_count": 0, "rejected_rows": 0, "note": "no yearly file for this partition"}
             )
-        result, hashes = parse_sources(table, chosen, totalplace.data_path)
-        counts = write_raw_table(
-            totalplace.warehouse_path,
-            table,
-            result,
-            [s.source_id for s in chosen],
-            hashes,
-            only_sources=years is not None,
-        )
+        totalplace.data_path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f".parsing-{table}-", dir=totalplace.data_path) as workdir:
+            result, hashes = parse_sources(table, chosen, totalplace.data_path, Path(workdir), context.log.info)
+            counts = write_raw_table(
+                totalplace.warehouse_path,
+                table,
+                result,
+                [s.source_id for s in chosen],
+                hashes,
+                only_sources=years is not None,
+            )
         per_file = defaultdict(int)
         for st in result.stats:
             per_file[st["source_file"]] += st["data_rows"]

@@ -40,7 +40,15 @@ class SourceFormatError(ValueError):
             + (f", column {column!r}" if column else "")
         )
         super().__init__(f"{where}: {message}")
-        self.file, self.sheet, self.row, self.column = file, sheet, row, column
+        self.message, self.file, self.sheet, self.row, self.column = message, file, sheet, row, column
+
+    def __reduce__(self):
+        # raised in a parsing worker (raw/parse_pool.py), it is pickled back to the step whole
+        return (_source_format_error, (type(self), self.message, self.file, self.sheet, self.row, self.column))
+
+
+def _source_format_error(cls, message, file, sheet, row, column):
+    return cls(message, file=file, sheet=sheet, row=row, column=column)
 
 
 def norm(cell: Any) -> str:
@@ -213,6 +221,10 @@ class ParseResult:
     records: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     stats: list[dict[str, Any]] = field(default_factory=list)
+    # rows already typed and written to Parquet files by a parsing worker (raw/parse_pool.py), in file order,
+    # instead of ``records``; ``part_rows`` counts them
+    parts: list[str] = field(default_factory=list)
+    part_rows: int = 0
 
     def reject(
         self,
@@ -261,6 +273,8 @@ class ParseResult:
         self.records.extend(other.records)
         self.rejected.extend(other.rejected)
         self.stats.extend(other.stats)
+        self.parts.extend(other.parts)
+        self.part_rows += other.part_rows
         return self
 
 
