@@ -44,14 +44,17 @@ pull: install  ## land and verify every file of the manifest
 status: install  ## per file and sheet: header row, data rows, skipped and rejected rows
 	$(BIN)/totalplace status
 
+# both tiers run in TEST_WORKERS pytest-xdist workers (one per core here); the real-data tier gives each worker a
+# test file at a time and its workers share one session build (tests/conftest.py). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: test-fast test-real  ## run both test tiers: the fast one, then the real-data one
 
 test-fast: install  ## the fast tier: generated workbooks, dbt unit tests, CLI errors, rules; no mirror, no full build
 	PATH=$(CURDIR)/$(BIN):$$PATH TOTALPLACE_MIRROR=$(CURDIR)/.no-mirror-in-the-fast-tier \
-	  $(BIN)/python -m pytest -m "not realdata" $(PYTEST_ARGS)
+	  $(BIN)/python -m pytest -m "not realdata" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-real: install chromium  ## the real-data tier: the published files from TOTALPLACE_MIRROR, full builds, UI, notebooks
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -m realdata $(PYTEST_ARGS)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -m realdata -n $(TEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
 
 lint: install  ## the lint gate: ruff (check and format) on Python, sqlfluff (duckdb, dbt templater) on the models
 	$(BIN)/ruff check .

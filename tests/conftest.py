@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -110,8 +111,6 @@ def run_cli(args: list[str], env: dict[str, str], timeout: int = 900) -> subproc
 def run_dbt(args: list[str], warehouse: Path, target: Path, years: str | None = None) -> subprocess.CompletedProcess:
     """The project's dbt against ``warehouse`` (its own target folder); ``years`` passed as a one-year run
     passes them (--vars, as dagster_project/transform.py does)."""
-    import json
-
     dbt = Path(sys.executable).parent / "dbt"
     env = {**os.environ, "TOTALPLACE_WAREHOUSE": str(warehouse)}
     variables = ["--vars", json.dumps({"warehouse": str(warehouse), "years": years.split(",") if years else []})]
@@ -136,9 +135,33 @@ def run_dbt(args: list[str], warehouse: Path, target: Path, years: str | None = 
 
 
 @pytest.fixture(scope="session")
-def built_warehouse(tmp_path_factory, mirror):
-    """A cold `totalplace build` of everything on the real files into a temporary warehouse."""
-    base = tmp_path_factory.mktemp("build")
+def built_warehouse(tmp_path_factory, mirror, worker_id):
+    """A cold `totalplace build` of everything on the real files into a temporary warehouse. Under
+    pytest-xdist (`make test-real` runs two workers) the workers share one build: the first to need it
+    builds it under a file lock, the others wait and read what it wrote. Tests that build over it work
+    on their own copy (``published_copy``), so the shared warehouse never changes under a reader."""
+    if worker_id == "master":
+        return _build_warehouse(tmp_path_factory.mktemp("build"), mirror)
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent / "shared_build"
+    with FileLock(str(shared) + ".lock"):
+        done = shared / "build.json"
+        if not done.exists():
+            shared.mkdir(exist_ok=True)
+            try:
+                built = _build_warehouse(shared, mirror)
+            except BaseException as exc:
+                done.write_text(json.dumps({"failed": str(exc)[-8000:]}))
+                raise
+            done.write_text(json.dumps({**built, "warehouse": str(built["warehouse"]), "base": str(shared)}))
+    built = json.loads(done.read_text())
+    if "failed" in built:
+        pytest.fail(f"the shared session build failed in another worker:\n{built['failed']}")
+    return {**built, "warehouse": Path(built["warehouse"]), "base": Path(built["base"])}
+
+
+def _build_warehouse(base: Path, mirror: Path) -> dict:
     env = {
         "TOTALPLACE_MIRROR": str(mirror),
         "TOTALPLACE_DATA": str(base / "data"),

@@ -8,7 +8,7 @@ import shutil
 
 import duckdb
 import pytest
-from conftest import run_cli
+from conftest import published_copy, run_cli
 
 
 def q(path, sql, params=None):
@@ -55,7 +55,7 @@ def test_status_lists_every_file(built_warehouse):
 
 
 def test_failed_builds_leave_the_published_warehouse_untouched(built_warehouse, mirror, manifest, tmp_path):
-    w = built_warehouse["warehouse"]
+    w, published_env = published_copy(built_warehouse, tmp_path)  # its own copy: other tests read the session's
     before = hashlib.sha256(w.read_bytes()).hexdigest()
     reader = duckdb.connect(str(w), read_only=True)  # an analyst's session stays open throughout
     try:
@@ -64,7 +64,7 @@ def test_failed_builds_leave_the_published_warehouse_untouched(built_warehouse, 
         shutil.copytree(mirror, partial)
         missing = manifest["geo_region_codes"]
         (partial / missing.mirror_path).unlink()
-        env = {**built_warehouse["env"], "TOTALPLACE_MIRROR": str(partial), "TOTALPLACE_DATA": str(tmp_path / "data")}
+        env = {**published_env, "TOTALPLACE_MIRROR": str(partial), "TOTALPLACE_DATA": str(tmp_path / "data")}
         proc = run_cli(["build"], env)
         assert proc.returncode == 1
         assert (

@@ -195,6 +195,7 @@ def test_a_district_missing_from_an_indicator_file_fails_a_blocking_gate(built_w
         "TOTALPLACE_MANIFEST": str(manifest),
         "TOTALPLACE_DATA": str(tmp_path / "data"),
         "TOTALPLACE_WAREHOUSE": str(published),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
     }
     proc = run_cli(["build"], env)
     assert proc.returncode == 1

@@ -14,7 +14,7 @@ import textwrap
 import time
 
 import duckdb
-from conftest import ROOT, run_cli
+from conftest import ROOT, published_copy, run_cli
 
 READER = textwrap.dedent("""
     import duckdb, json, os, sys, time
@@ -41,7 +41,7 @@ READER = textwrap.dedent("""
 
 
 def test_queries_keep_working_during_a_build_and_the_file_changes_once(built_warehouse, tmp_path):
-    published = built_warehouse["warehouse"]
+    published, env = published_copy(built_warehouse, tmp_path)  # its own copy: other tests read the session's
     before = os.stat(published).st_ino
     stop = tmp_path / "stop"
     reader = subprocess.Popen(
@@ -52,7 +52,7 @@ def test_queries_keep_working_during_a_build_and_the_file_changes_once(built_war
     )
     try:
         time.sleep(2)
-        proc = run_cli(["build"], built_warehouse["env"])
+        proc = run_cli(["build"], env)
         assert proc.returncode == 0, proc.stderr[-3000:]
         time.sleep(1)
     finally:
@@ -66,7 +66,7 @@ def test_queries_keep_working_during_a_build_and_the_file_changes_once(built_war
 
 
 def test_a_failing_gate_leaves_the_published_warehouse_byte_identical(built_warehouse, mirror, tmp_path):
-    published = built_warehouse["warehouse"]
+    published, published_env = published_copy(built_warehouse, tmp_path)
     digest = hashlib.sha256(published.read_bytes()).hexdigest()
     # a mirror whose COFOG file was truncated, with a manifest that (wrongly) accepts its checksum:
     # the pull passes, the raw gate must stop the build
@@ -84,7 +84,7 @@ def test_a_failing_gate_leaves_the_published_warehouse_byte_identical(built_ware
         w.writeheader()
         w.writerows(rows)
     env = {
-        **built_warehouse["env"],
+        **published_env,
         "TOTALPLACE_MIRROR": str(bad_mirror),
         "TOTALPLACE_DATA": str(tmp_path / "data"),
         "TOTALPLACE_MANIFEST": str(manifest),

@@ -30,7 +30,11 @@ def published(built_warehouse, tmp_path):
     wh = tmp_path / "warehouse" / "totalplace.duckdb"
     wh.parent.mkdir()
     shutil.copyfile(built_warehouse["warehouse"], wh)
-    return wh, {**built_warehouse["env"], "TOTALPLACE_WAREHOUSE": str(wh)}
+    return wh, {
+        **built_warehouse["env"],
+        "TOTALPLACE_WAREHOUSE": str(wh),
+        "DAGSTER_HOME": str(tmp_path / "dagster_home"),
+    }
 
 
 def hackney(env) -> subprocess.CompletedProcess:
