@@ -6,6 +6,8 @@ TOTALPLACE_DATA       where pulled, verified files land (default: <project>/data
 TOTALPLACE_WAREHOUSE  the published DuckDB warehouse analysts open (default: <project>/warehouse/totalplace.duckdb)
 TOTALPLACE_RETURNS    folder of filled partner returns (default: <project>/returns)
 TOTALPLACE_MANIFEST   another source manifest to use instead of seeds/sources.csv (optional)
+TOTALPLACE_PARSE_WORKERS  how many worker processes parse a big raw table's files at once (default: the machine's
+                      cores; raw/parse_pool.py)
 DAGSTER_HOME          the Dagster instance `totalplace build` and the Dagster UI share: runs, materialisations,
                       check results (default: <project>/.dagster_home, ignored by git, created with its
                       dagster.yaml on first use by dagster_project/instance.py)
@@ -65,3 +67,15 @@ class Settings:
         if self.mirror:
             env["TOTALPLACE_MIRROR"] = str(self.mirror)
         return env
+
+
+def parse_workers(env: dict[str, str] | None = None) -> int:
+    """How many files of a big raw table are parsed at once: TOTALPLACE_PARSE_WORKERS, or the machine's cores."""
+    value = (os.environ if env is None else env).get("TOTALPLACE_PARSE_WORKERS", "")
+    if value.strip():
+        try:
+            n = int(value)
+        except ValueError:
+            raise ValueError(f"TOTALPLACE_PARSE_WORKERS must be a whole number of processes, not {value!r}") from None
+        return max(1, n)
+    return max(1, os.cpu_count() or 1)

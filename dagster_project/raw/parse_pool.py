@@ -15,7 +15,6 @@ second to start). Either way the parser, the rows, the quarantine and the stats 
 from __future__ import annotations
 
 import gc
-import os
 import pickle
 import subprocess
 import sys
@@ -23,23 +22,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..manifest import Source
+from ..settings import parse_workers
 from .parsers import PARSERS
 from .tabular import ParseResult
 
 # below this much input a table is parsed in the step's own process
 POOL_MIN_BYTES = 8_000_000
-
-
-def parse_workers() -> int:
-    """How many files are parsed at once: TOTALPLACE_PARSE_WORKERS, or the machine's cores."""
-    value = os.environ.get("TOTALPLACE_PARSE_WORKERS", "")
-    if value.strip():
-        try:
-            n = int(value)
-        except ValueError:
-            raise ValueError(f"TOTALPLACE_PARSE_WORKERS must be a whole number of processes, not {value!r}") from None
-        return max(1, n)
-    return max(1, os.cpu_count() or 1)
 
 
 def parse_to_parquet(table: str, path: Path, source: Source, out: Path) -> ParseResult:

@@ -8,6 +8,7 @@ from test_parsers_generated import COFOG_CSV, source, write
 
 from dagster_project.raw import parse_pool
 from dagster_project.raw.tabular import SourceFormatError
+from dagster_project.settings import parse_workers
 from dagster_project.warehouse import write_raw_table
 
 
@@ -62,4 +63,4 @@ def test_a_workers_parse_error_names_the_file_as_a_serial_parse_would(tmp_path, 
 def test_a_bad_worker_count_is_a_message(monkeypatch):
     monkeypatch.setenv("TOTALPLACE_PARSE_WORKERS", "two")
     with pytest.raises(ValueError, match="TOTALPLACE_PARSE_WORKERS must be a whole number"):
-        parse_pool.parse_workers()
+        parse_workers()
