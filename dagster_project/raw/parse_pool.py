@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..manifest import Source
 from ..settings import parse_workers
+from ..warehouse import declared_types, frame
 from .parsers import PARSERS
 from .tabular import ParseResult
 
@@ -33,8 +34,6 @@ POOL_MIN_BYTES = 8_000_000
 def parse_to_parquet(table: str, path: Path, source: Source, out: Path) -> ParseResult:
     """One file parsed (in a worker): its rows typed as raw.<table> declares them and written to ``out``;
     the result keeps the quarantine, the stats and the Parquet file's name, not the rows."""
-    from ..warehouse import declared_types, frame
-
     gc.disable()  # a file's rows are a few hundred thousand dicts with no cycles: collecting them is wasted
     try:
         part = PARSERS[table](path, source)
@@ -46,14 +45,14 @@ def parse_to_parquet(table: str, path: Path, source: Source, out: Path) -> Parse
         gc.enable()
 
 
-def share(files: list[tuple[Path, Source]], workers: int) -> list[list[int]]:
+def share(sizes: list[int], workers: int) -> list[list[int]]:
     """The files' indexes dealt to ``workers`` by size, biggest first, each to the least loaded worker."""
     loads = [0] * workers
     shares: list[list[int]] = [[] for _ in range(workers)]
-    for i in sorted(range(len(files)), key=lambda i: -files[i][0].stat().st_size):
+    for i in sorted(range(len(sizes)), key=lambda i: -sizes[i]):
         w = loads.index(min(loads))
         shares[w].append(i)
-        loads[w] += files[i][0].stat().st_size
+        loads[w] += sizes[i]
     return [sorted(s) for s in shares if s]
 
 
@@ -66,7 +65,8 @@ def parse_files(
     """Every file of ``table`` parsed, in file order. With ``workdir`` (where the Parquet files go, the
     caller removes it) and more than one file of at least POOL_MIN_BYTES together, in worker processes."""
     workers = min(parse_workers(), len(files))
-    size = sum(p.stat().st_size for p, _ in files)
+    sizes = [p.stat().st_size for p, _ in files]
+    size = sum(sizes)
     result = ParseResult()
     if workdir is None or workers < 2 or size < POOL_MIN_BYTES:
         for path, source in files:
@@ -77,7 +77,7 @@ def parse_files(
     # Each worker is `python -m dagster_project.raw.parse_pool` (not multiprocessing: its spawn re-imports the
     # caller's main script, its fork copies the step's threads mid-flight); jobs in and results out are pickles.
     running = []
-    for w, indexes in enumerate(share(files, workers)):
+    for w, indexes in enumerate(share(sizes, workers)):
         jobs = workdir / f"worker-{w}.jobs"
         jobs.write_bytes(
             pickle.dumps([(i, table, files[i][0], files[i][1], workdir / f"{i:03d}.parquet") for i in indexes])
