@@ -105,6 +105,11 @@ def _build(args) -> int:
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
+    if not (years or args.returns or args.select):
+        missing = _unlandable(settings)
+        if missing:
+            print(f"totalplace build: {missing}\nbuild FAILED; the published warehouse was not touched", file=sys.stderr)
+            return 1
     print(
         f"totalplace build: mirror={settings.mirror or '(none: downloading from the URLs)'} data={settings.data_dir} "
         f"returns={settings.returns_dir}\n"
@@ -136,6 +141,19 @@ def _build(args) -> int:
     elapsed = time.perf_counter() - t0
     print(f"  [{elapsed:5.1f}s] run {result.run_id} finished", flush=True)
     return _report_build(result, settings, elapsed)
+
+
+def _unlandable(settings) -> str | None:
+    """Before a build of everything: the manifest files that no pull could land (not landed, not in the mirror,
+    no URL), in the pull's own words, or None. Said at once rather than after every other file is parsed."""
+    from .manifest import load_manifest
+    from .pull import PullError, plan_pull
+
+    try:
+        plan_pull(load_manifest(), settings.data_dir, settings.mirror)
+    except PullError as exc:
+        return str(exc)
+    return None
 
 
 def _working(settings) -> Path:

@@ -81,8 +81,8 @@ def _from_url(source: Source, target: Path, timeout: float) -> None:
     _copy_verified(source, target, fill, source.download_url)
 
 
-def _plan(
-    sources: list[Source], data_dir: Path, mirror: Path | None, allow_download: bool
+def plan_pull(
+    sources: list[Source], data_dir: Path, mirror: Path | None, allow_download: bool = True
 ) -> list[tuple[Source, str, Path | None]]:
     """How each file will be landed (cached, mirror or download); PullError naming every file that
     cannot be."""
@@ -142,7 +142,7 @@ def pull(
     log: Callable[[str], None] = lambda _m: None,
 ) -> list[Landed]:
     """Land every source; raise PullError naming every file that could not be landed."""
-    plan = _plan(sources, data_dir, mirror, allow_download)
+    plan = plan_pull(sources, data_dir, mirror, allow_download)
     # a pull killed part-way leaves its temporary copies behind: they are never landed files
     for folder in {landed_path(s, data_dir).parent for s, _h, _m in plan}:
         for leftover in folder.glob(".*.part") if folder.is_dir() else ():

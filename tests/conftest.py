@@ -177,9 +177,21 @@ def _build_warehouse(base: Path, mirror: Path) -> dict:
         Path(env["TOTALPLACE_WAREHOUSE"]).parent.mkdir(parents=True)
         shutil.copyfile(reuse, env["TOTALPLACE_WAREHOUSE"])
         return {"env": env, "warehouse": Path(env["TOTALPLACE_WAREHOUSE"]), "stdout": "", "base": base}
+    # the build starts where a disk that filled up, or a copy cut short, leaves a user: an empty file where the
+    # warehouse should be. A build of everything replaces it (test_reliability asserts it on this build).
+    damaged = Path(env["TOTALPLACE_WAREHOUSE"])
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(b"")
     proc = run_cli(["build"], env)
     assert proc.returncode == 0, f"build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
-    return {"env": env, "warehouse": Path(env["TOTALPLACE_WAREHOUSE"]), "stdout": proc.stdout, "base": base}
+    return {
+        "env": env,
+        "warehouse": damaged,
+        "stdout": proc.stdout,
+        "stderr": proc.stderr,
+        "base": base,
+        "over_damaged": True,
+    }
 
 
 def published_copy(built_warehouse, base: Path) -> tuple[Path, dict[str, str]]:
