@@ -12,7 +12,7 @@ PORT   ?= 8888
 DAGSTER_PORT = $(if $(filter command line environment,$(origin PORT)),$(PORT),3000)
 export TOTALPLACE_MIRROR ?= ../shared/raw
 
-.PHONY: help build test test-fast test-real lint conventions install chromium pull status dagster notebooks docs bench clean
+.PHONY: help build test test-fast test-real test-durations lint conventions install chromium pull status dagster notebooks docs bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -54,7 +54,12 @@ test-fast: install  ## the fast tier: generated workbooks, dbt unit tests, CLI e
 	  $(BIN)/python -m pytest -m "not realdata" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-real: install chromium  ## the real-data tier: the published files from TOTALPLACE_MIRROR, full builds, UI, notebooks
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -m realdata -n $(TEST_WORKERS) --dist loadfile --durations=25 $(PYTEST_ARGS)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest -m realdata -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
+	  --durations=25 $(PYTEST_ARGS)
+
+# the files' seconds of this run written to tests/durations.json, which orders them in the next (tests/conftest.py)
+test-durations: install chromium  ## run both tiers and record how long each test file took (commit tests/durations.json)
+	$(MAKE) test TOTALPLACE_TEST_DURATIONS=$(CURDIR)/tests/durations.json
 
 lint: install  ## the lint gate: ruff (check and format) on Python, sqlfluff (duckdb, dbt templater) on the models
 	$(BIN)/ruff check .

@@ -217,10 +217,42 @@ def con(built_warehouse):
     c.close()
 
 
+# Seconds each test file took in a whole run of the tiers (setup, call and teardown of its tests), written by
+# `make test-durations`. Under pytest-xdist the files are handed out in this order, longest first, so that no
+# worker starts a long file near the end while the other has nothing left; new files go last.
+DURATIONS = ROOT / "tests" / "durations.json"
+
+
 def pytest_collection_modifyitems(config, items):
     """A test that reads the real files (the `mirror` fixture, directly or through `real`,
     `built_warehouse` or `con`) is in the real-data tier: `make test-fast` runs the others
-    (`-m "not realdata"`), with no mirror and no full build."""
+    (`-m "not realdata"`), with no mirror and no full build. The files run longest first (DURATIONS)."""
     for item in items:
         if "mirror" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.realdata)
+    if DURATIONS.exists():
+        seconds = json.loads(DURATIONS.read_text())
+        order = {}
+        for item in items:
+            order.setdefault(item.nodeid.split("::")[0], len(order))
+        # stable: the tests of a file keep their order, files of equal (or unknown) length their collection order
+        items.sort(key=lambda item: (-seconds.get(item.nodeid.split("::")[0], 0.0), order[item.nodeid.split("::")[0]]))
+
+
+_durations: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    _durations[report.nodeid.split("::")[0]] = _durations.get(report.nodeid.split("::")[0], 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    """TOTALPLACE_TEST_DURATIONS=<file>: the seconds of each test file of this run merged into that file (the
+    controller's, under xdist, which sees every worker's reports)."""
+    out = os.environ.get("TOTALPLACE_TEST_DURATIONS")
+    if not out or hasattr(session.config, "workerinput") or not _durations:
+        return
+    path = Path(out)
+    known = json.loads(path.read_text()) if path.exists() else {}
+    known.update({k: round(v, 1) for k, v in _durations.items()})
+    path.write_text(json.dumps(dict(sorted(known.items(), key=lambda kv: -kv[1])), indent=1) + "\n")

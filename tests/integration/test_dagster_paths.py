@@ -1,6 +1,5 @@
-"""One build path, seen from the data engineer's side: the Dagster UI's "Materialize all" backfill over
-every year, the dagster CLI, and `totalplace build` run the same job on the project's instance and
-publish the same gated warehouse."""
+"""One build path, seen from the data engineer's side: the dagster CLI and `totalplace build` run the same job on
+the project's instance and publish the same gated warehouse (the UI's "Materialize all": test_dagster_ui_backfill)."""
 
 from __future__ import annotations
 
@@ -16,9 +15,6 @@ import dagster as dg
 import duckdb
 import pytest
 from conftest import PLACE_YEARS, ROOT, published_copy
-
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-from ui_client import DagsterUI
 
 FCT = dg.AssetKey(["marts", "fct_place_spend"])
 PUBLISH = dg.AssetKey(["publish", "warehouse"])
@@ -162,65 +158,3 @@ def test_a_dagster_run_started_during_a_build_waits_for_it_then_publishes(built_
     assert "publish__warehouse - published" in out2 or "published " + str(published) in out2
     assert _hackney(published) == pytest.approx(expected, abs=0.01)
     assert not (published.parent / "totalplace.building.duckdb").exists()
-
-
-@pytest.fixture()
-def dagster_ui(tmp_path, mirror, built_warehouse):
-    """`dagster dev` (webserver and daemon) on 127.0.0.1 against a temporary project home."""
-    home = tmp_path / "dagster_home"
-    subprocess.run(
-        [sys.executable, "-m", "dagster_project.instance"],
-        env=_env(DAGSTER_HOME=str(home)),
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-    )
-    port = _free_port()
-    env = _env(
-        TOTALPLACE_MIRROR=str(mirror),
-        TOTALPLACE_DATA=str(tmp_path / "data"),
-        TOTALPLACE_WAREHOUSE=str(tmp_path / "warehouse" / "totalplace.duckdb"),
-        DAGSTER_HOME=str(home),
-    )
-    with open(tmp_path / "dagster_dev.log", "w") as log:
-        proc = subprocess.Popen(
-            [_bin("dagster"), "dev", "-m", "dagster_project.definitions", "-h", "127.0.0.1", "-p", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        ui = DagsterUI(f"http://127.0.0.1:{port}")
-        try:
-            ui.wait_until_up()
-            yield ui, home, Path(env["TOTALPLACE_WAREHOUSE"]), tmp_path / "dagster_dev.log"
-        finally:
-            os.killpg(proc.pid, 15)
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, 9)
-
-
-def test_materialize_all_from_the_ui_over_every_year_builds_and_publishes(dagster_ui, built_warehouse):
-    ui, home, warehouse, log = dagster_ui
-    backfill = ui.launch_backfill_of_everything()
-    done = ui.wait_for_backfill(backfill, timeout=1200)
-    runs = ui.runs_of_backfill(backfill)
-    assert done["status"] == "COMPLETED_SUCCESS", (done, log.read_text()[-3000:])
-    assert runs and all(r["status"] == "SUCCESS" for r in runs), runs
-    with _instance(home) as instance:
-        evaluations = [
-            r.event_log_entry.dagster_event.event_specific_data
-            for run in runs
-            for r in instance.get_records_for_run(
-                run["runId"], of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
-            ).records
-        ]
-        assert len(evaluations) >= 250
-        blocking_failed = [e for e in evaluations if not e.passed and e.severity != dg.AssetCheckSeverity.WARN]
-        assert blocking_failed == []
-        assert instance.get_latest_materialization_event(PUBLISH) is not None
-    assert _hackney(warehouse) == pytest.approx(_hackney(built_warehouse["warehouse"]), abs=0.01)
-    assert not warehouse.with_name("totalplace.building.duckdb").exists()
