@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import ROOT, run_cli
 
 
-def test_docs_site_opens_from_disk_with_lineage_and_gates(built_warehouse, tmp_path):
-    out = tmp_path / "site"
+@pytest.fixture(scope="module")
+def site(built_warehouse, tmp_path_factory):
+    """One `totalplace docs` of the session's warehouse, read by both tests."""
+    out = tmp_path_factory.mktemp("docs") / "site"
     proc = run_cli(["docs", "--out", str(out)], built_warehouse["env"])
     assert proc.returncode == 0, proc.stderr[-3000:]
+    return out
+
+
+def test_docs_site_opens_from_disk_with_lineage_and_gates(site):
+    out = site
     static = (out / "dbt" / "static_index.html").read_text(encoding="utf-8")
     for name in (
         "fct_place_spend",
@@ -53,11 +61,10 @@ def test_docs_site_opens_from_disk_with_lineage_and_gates(built_warehouse, tmp_p
     assert files == {"index.html", "gates.html", "dbt/static_index.html", "dbt/manifest.json", "dbt/catalog.json"}
 
 
-def test_docs_site_has_no_undocumented_model_seed_or_column(built_warehouse, tmp_path):
+def test_docs_site_has_no_undocumented_model_seed_or_column(site):
     import json
 
-    out = tmp_path / "site"
-    assert run_cli(["docs", "--out", str(out)], built_warehouse["env"]).returncode == 0
+    out = site
     manifest = json.loads((out / "dbt" / "manifest.json").read_text())
     catalog = json.loads((out / "dbt" / "catalog.json").read_text())
     undocumented = []
