@@ -2,7 +2,7 @@
 
 One published RS file is one financial year, so the raw RS table is partitioned by the year of its
 files (read from the manifest's ``financial_years`` column) and a year can be re-parsed alone. The dbt
-models are built per year (a run for some years passes them to dbt in ``TOTALPLACE_DBT_YEARS``: transform.py);
+models are built per year (a run for some years passes them to dbt as ``--vars {"years": [...]}``);
 their tables are rebuilt from the raw tables, which hold every year; the gates check the years the
 run covers.
 

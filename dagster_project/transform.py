@@ -6,19 +6,14 @@ dbt sources are declared per publisher beside their staging models (source('hmt'
 the raw schema; each maps to the Dagster raw asset ["raw", <table>], so a failed raw gate (a blocking
 asset check) stops every model that reads that table.
 
-What a run covers is passed to its dbt process:
-- the working file (resources.py) as ``--vars '{"warehouse": ...}'``, which profiles.yml reads;
-- the financial years of the run's partitions as the environment variable ``TOTALPLACE_DBT_YEARS``
-  (comma-separated; empty: every year), read at run time by the macro ``selected_years``. The year
-  tables are rebuilt for those years; the gates check them.
-The years are not in ``--vars`` because dbt re-parses the whole project when its --vars change (7-8 s
-of each one-year run on this VM, dbt's "Unable to do partial parsing because config vars ... have
-changed"). The manifest is prepared with the vars of the settings' warehouse, so every run on that
-warehouse, of all years or one, parses only what changed (dagster-dbt copies
-dbt/target/partial_parse.msgpack into each run's target).
+What a run covers is passed to dbt as ``--vars``, never through the process environment:
+- ``warehouse``: the run's working file (resources.py), which profiles.yml reads;
+- ``years``: the financial years of the run's partitions, read by the macro ``selected_years``
+  (an empty list: every year). The year tables are rebuilt for those years; the gates check them.
+The manifest is prepared with the vars of a whole build of the default warehouse, so such a build
+parses only what changed (dagster-dbt copies dbt/target/partial_parse.msgpack into each run's target).
 """
 
-import contextlib
 import functools
 import importlib.metadata
 import json
@@ -39,36 +34,14 @@ from .publish import working_path
 from .resources import TotalplaceConfig
 from .settings import DBT_DIR, Settings
 
-YEARS_ENV = "TOTALPLACE_DBT_YEARS"
 
-
-def dbt_vars(warehouse: Path) -> dict[str, Any]:
-    """The --vars of a dbt invocation: the file it builds."""
-    return {"warehouse": str(warehouse)}
-
-
-def dbt_years_env(years: list[str] | None) -> dict[str, str]:
-    """The environment a dbt invocation's years go in (empty: every year), read by the macro selected_years."""
-    return {YEARS_ENV: ",".join(years or [])}
-
-
-@contextlib.contextmanager
-def _environment(values: Mapping[str, str]):
-    """os.environ with ``values`` while dagster-dbt starts its dbt process (it passes os.environ on), then as it was."""
-    before = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in before.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+def dbt_vars(warehouse: Path, years: list[str] | None) -> dict[str, Any]:
+    """The --vars of a dbt invocation: the file it builds and the years (empty: every year)."""
+    return {"warehouse": str(warehouse), "years": list(years or [])}
 
 
 def _prepare_vars() -> str:
-    return json.dumps(dbt_vars(working_path(Settings.from_env().warehouse)))
+    return json.dumps(dbt_vars(working_path(Settings.from_env().warehouse), None))
 
 
 dbt_project = DbtProject(
@@ -155,10 +128,8 @@ def dbt_definitions():
         context.log.info(
             f"dbt build into {totalplace.warehouse_path.name} for financial year(s) {', '.join(years) or 'all'}"
         )
-        args = ["build", "--vars", json.dumps(dbt_vars(totalplace.warehouse_path))]
-        with _environment(dbt_years_env(years)):
-            invocation = dbt.cli(args, context=context)  # the dbt process starts here, with the years
-        yield from invocation.stream()
+        args = ["build", "--vars", json.dumps(dbt_vars(totalplace.warehouse_path, years))]
+        yield from dbt.cli(args, context=context).stream()
 
     return [dbt_models], {"dbt": FastStartDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())}
 

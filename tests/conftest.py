@@ -110,12 +110,10 @@ def run_cli(args: list[str], env: dict[str, str], timeout: int = 900) -> subproc
 
 def run_dbt(args: list[str], warehouse: Path, target: Path, years: str | None = None) -> subprocess.CompletedProcess:
     """The project's dbt against ``warehouse`` (its own target folder); ``years`` passed as a one-year run
-    passes them (dagster_project/transform.py: --vars for the file, TOTALPLACE_DBT_YEARS for the years)."""
-    from dagster_project.transform import dbt_vars, dbt_years_env
-
+    passes them (--vars, as dagster_project/transform.py does)."""
     dbt = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, "TOTALPLACE_WAREHOUSE": str(warehouse), **dbt_years_env(years.split(",") if years else [])}
-    variables = ["--vars", json.dumps(dbt_vars(warehouse))]
+    env = {**os.environ, "TOTALPLACE_WAREHOUSE": str(warehouse)}
+    variables = ["--vars", json.dumps({"warehouse": str(warehouse), "years": years.split(",") if years else []})]
     return subprocess.run(
         [
             str(dbt),

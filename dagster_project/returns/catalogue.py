@@ -11,7 +11,6 @@ to start from) ``stage_for_catalogue`` has dbt make them, and only them, before 
 
 import csv
 import json
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,16 +49,15 @@ def stage_for_catalogue(warehouse: Path, log=print) -> None:
     missing = _missing_staged(warehouse)
     if not missing:
         return
-    from ..transform import dbt_vars, dbt_years_env, run_dbt_subprocess
+    from ..transform import dbt_vars, run_dbt_subprocess
 
     log(f"first build with partner returns: dbt makes {', '.join(sorted(missing))} to check them against")
     with tempfile.TemporaryDirectory(prefix="totalplace-dbt-") as target:
         select = [f"+{name.split('.')[1]}" for name in sorted(STAGED)]
         proc = run_dbt_subprocess(
             ["build", "--select", *select, "--resource-type", "model", "--resource-type", "seed", "--quiet"]
-            + ["--vars", json.dumps(dbt_vars(warehouse))],
+            + ["--vars", json.dumps(dbt_vars(warehouse, None))],
             Path(target),
-            env={**os.environ, **dbt_years_env(None)},
         )
     if proc.returncode != 0:
         raise CatalogueError(

@@ -1,18 +1,11 @@
 {#
-  The financial years a run covers: the environment variable TOTALPLACE_DBT_YEARS, comma-separated
-  ("2016-17" or "2015-16,2016-17"), which Dagster's dbt step sets for its dbt process
-  (dagster_project/transform.py); unset or empty (a plain `dbt build`) covers every year. The year
-  tables replace those years' rows; the gates check them.
-  Read at run time only (`execute`): dbt re-parses the whole project whenever its --vars change
-  (7 to 8 s of each run on this VM), and re-parses every file that read a changed environment
-  variable while it was parsed; read here, it changes neither, so a one-year run after a full build
-  keeps dbt's partial parse.
+  The financial years a run covers. Dagster passes the years of the partitions it is materialising
+  as `--vars '{"years": ["2016-17"]}'`; an empty or absent list (a plain `dbt build`) covers every
+  year. The year tables replace those years' rows; the gates check them.
 #}
 {% macro selected_years(column='financial_year') -%}
-  {%- set years = [] -%}
-  {%- if execute -%}
-    {%- set years = env_var('TOTALPLACE_DBT_YEARS', '').split(',') | map('trim') | reject('equalto', '') | list -%}
-  {%- endif -%}
+  {%- set years = var('years', []) -%}
+  {%- if years is string -%}{%- set years = years.split(',') | map('trim') | reject('equalto', '') | list -%}{%- endif -%}
   {%- if years | length == 0 -%}
     true
   {%- else -%}
