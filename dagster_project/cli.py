@@ -108,7 +108,8 @@ def _build(args) -> int:
     if not (years or args.returns or args.select):
         missing = _unlandable(settings)
         if missing:
-            print(f"totalplace build: {missing}\nbuild FAILED; the published warehouse was not touched", file=sys.stderr)
+            print(f"totalplace build: {missing}", file=sys.stderr)
+            print("build FAILED; the published warehouse was not touched", file=sys.stderr)
             return 1
     print(
         f"totalplace build: mirror={settings.mirror or '(none: downloading from the URLs)'} data={settings.data_dir} "
