@@ -105,6 +105,8 @@ def _build(args) -> int:
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
+    if args.returns:
+        years = _returns_years(settings)
     if not (years or args.returns or args.select):
         missing = _unlandable(settings)
         if missing:
@@ -119,6 +121,12 @@ def _build(args) -> int:
         f"  Dagster instance {settings.dagster_home} (the runs show in `make dagster`)",
         flush=True,
     )
+    if args.returns:
+        print(
+            "  the partner returns, new and published, cover "
+            + (f"{years[0]} to {years[-1]}: rebuilding those years alone" if years else "no known year: every year"),
+            flush=True,
+        )
     defs = make_definitions(settings)
     print(f"  [{time.perf_counter() - t0:5.1f}s] asset definitions loaded", flush=True)
     asset_keys = _selected_assets(args, years, defs)
@@ -142,6 +150,29 @@ def _build(args) -> int:
     elapsed = time.perf_counter() - t0
     print(f"  [{elapsed:5.1f}s] run {result.run_id} finished", flush=True)
     return _report_build(result, settings, elapsed)
+
+
+def _returns_years(settings) -> list[str] | None:
+    """The financial years a `build --returns` rebuilds: from the first to the last year that a return in
+    TOTALPLACE_RETURNS gives, or that the published warehouse's returns gave (a return taken away puts its
+    year's estimates back). Every other year's rows do not read the returns and stay as published. None
+    (every year) when neither has a return of a known year."""
+    from .partitions import financial_years, year_range
+    from .returns.ingest import read_return, return_files
+    from .warehouse import connect
+
+    known = financial_years()
+    files = return_files(settings.returns_dir)
+    given = {line.get("financial_year") for path in files for line in read_return(path).lines}
+    try:
+        with connect(settings.warehouse, read_only=True) as con:
+            given |= {y for (y,) in con.execute("SELECT DISTINCT financial_year FROM raw.partner_returns").fetchall()}
+    except Exception:  # a warehouse without the table (built before partner returns existed): every year
+        return None
+    years = sorted(y for y in given if y in known)
+    if not years:
+        return None
+    return year_range(years[0], years[-1], known)
 
 
 def _unlandable(settings) -> str | None:
@@ -191,7 +222,7 @@ def _selected_assets(args, years: list[str] | None, defs) -> list | None:
     if args.select:
         selection = dg.AssetSelection.from_string(args.select)
     elif args.returns:
-        # the partner returns read again, and every model that uses them, for every year
+        # the partner returns read again, and every model that uses them, for the years they cover (_returns_years)
         selection = dg.AssetSelection.assets(dg.AssetKey(["raw", "partner_returns"])).downstream()
     elif years:
         # one year alone: its RS file, then every model built from the returns, with their gates
@@ -575,8 +606,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument(
         "--returns",
         action="store_true",
-        help="re-read the partner returns in TOTALPLACE_RETURNS and rebuild what depends on them, "
-        "starting from the published warehouse",
+        help="re-read the partner returns in TOTALPLACE_RETURNS and rebuild what depends on them for the years "
+        "the returns (new and published) cover, starting from the published warehouse",
     )
     b.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     b.add_argument(

@@ -94,6 +94,11 @@ def round_trip(built_warehouse, tmp_path_factory):
 
     proc = run_cli(["build", "--returns"], env)
     assert proc.returncode == 0, proc.stderr[-4000:]
+    # both files are for 2016-17 and none was published before: that year alone is rebuilt
+    assert "the partner returns, new and published, cover 2016-17 to 2016-17: rebuilding those years alone" in (
+        proc.stdout
+    )
+    assert "financial year partition(s): 2016-17\n" in proc.stdout
     return {"env": env, "published": published, "template": template, "before": before, "stdout": proc.stdout}
 
 
