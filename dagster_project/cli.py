@@ -157,6 +157,8 @@ def _returns_years(settings) -> list[str] | None:
     TOTALPLACE_RETURNS gives, or that the published warehouse's returns gave (a return taken away puts its
     year's estimates back). Every other year's rows do not read the returns and stay as published. None
     (every year) when neither has a return of a known year."""
+    import duckdb
+
     from .partitions import financial_years, year_range
     from .returns.ingest import read_return, return_files
     from .warehouse import connect
@@ -167,7 +169,7 @@ def _returns_years(settings) -> list[str] | None:
     try:
         with connect(settings.warehouse, read_only=True) as con:
             given |= {y for (y,) in con.execute("SELECT DISTINCT financial_year FROM raw.partner_returns").fetchall()}
-    except Exception:  # a warehouse without the table (built before partner returns existed): every year
+    except duckdb.CatalogException:  # a warehouse without the table (built before partner returns existed): every year
         return None
     years = sorted(y for y in given if y in known)
     if not years:
