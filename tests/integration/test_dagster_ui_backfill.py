@@ -5,6 +5,7 @@ that a test worker starts this whole build while the other builds the session's 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -50,11 +51,13 @@ def dagster_ui(tmp_path, mirror):
             ui.wait_until_up()
             yield ui, home, Path(env["TOTALPLACE_WAREHOUSE"]), tmp_path / "dagster_dev.log"
         finally:
-            os.killpg(proc.pid, 15)
+            # SIGINT is dagster dev's own clean shutdown (dagster_project/ui.py); it ignored SIGTERM here, and
+            # the wait ran out at 60 s every time
+            os.killpg(proc.pid, signal.SIGINT)
             try:
                 proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, 9)
+                os.killpg(proc.pid, signal.SIGKILL)
 
 
 def test_materialize_all_from_the_ui_over_every_year_builds_and_publishes(dagster_ui, request):
